@@ -1,0 +1,4 @@
+import { runMain } from '@shagym/service-kit';
+import { startDeadline } from './app';
+
+runMain(() => startDeadline());

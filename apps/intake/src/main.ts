@@ -1,0 +1,4 @@
+import { runMain } from '@shagym/service-kit';
+import { startIntake } from './app';
+
+runMain(() => startIntake());

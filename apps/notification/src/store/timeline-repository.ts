@@ -1,0 +1,40 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from '@shagym/service-kit';
+import { sortTimeline, type TimelineEntry } from '../domain/timeline';
+
+type EntryDoc = Omit<TimelineEntry, 'id' | 'occurredAt'> & { _id: string; occurredAt: Date };
+
+const schema = new Schema<EntryDoc>(
+  {
+    _id: String,
+    complaintId: { type: String, required: true },
+    type: { type: String, required: true },
+    occurredAt: { type: Date, required: true },
+    params: { type: Schema.Types.Mixed, default: {} },
+  },
+  { versionKey: false, collection: 'timeline', minimize: false },
+);
+schema.index({ complaintId: 1, occurredAt: 1 });
+
+/** One entry per event id: a redelivered event is a duplicate insert, never a second entry. */
+export class TimelineRepository {
+  readonly model: Model<EntryDoc>;
+
+  constructor(conn: Connection) {
+    this.model = conn.model<EntryDoc>('TimelineEntry', schema);
+  }
+
+  async add(entry: TimelineEntry): Promise<void> {
+    const { id, occurredAt, ...rest } = entry;
+    try {
+      await this.model.create({ _id: id, occurredAt: new Date(occurredAt), ...rest });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  async forComplaint(complaintId: string): Promise<TimelineEntry[]> {
+    const docs = await this.model.find({ complaintId }).lean();
+    return sortTimeline(docs.map(({ _id, occurredAt, ...rest }) => ({ id: _id, occurredAt: occurredAt.toISOString(), ...rest })));
+  }
+}

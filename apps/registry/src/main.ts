@@ -1,0 +1,4 @@
+import { runMain } from '@shagym/service-kit';
+import { startRegistry } from './app';
+
+runMain(() => startRegistry());

@@ -1,0 +1,138 @@
+import { decodeEvent } from '@shagym/contracts';
+import { createLogger, connectMongo, ensureIndexes, type RunningService } from '@shagym/service-kit';
+import {
+  complaintSubmitted,
+  entitiesQuery,
+  gql,
+  isolatedEnv,
+  organizationUpserted,
+  produceRaw,
+  publishEvents,
+  readTopic,
+  startInProcess,
+  waitFor,
+} from '@shagym/testing';
+import type { Connection } from 'mongoose';
+import { loadRegistryConfig, startRegistry } from './app';
+import { gaps } from './domain/incoming-number';
+import { IncomingNumberAllocator } from './store/number-allocator';
+
+const CASE = entitiesQuery('Complaint', 'id status registration { incomingNumber sequence year registeredOn organizationCode }');
+
+describe('registry against the real Kafka and FerretDB', () => {
+  const iso = isolatedEnv('registry');
+  let svc: RunningService;
+  let db: Connection;
+  const orgId = 'org-reg-psc';
+
+  const caseOf = async (id: string) =>
+    (await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] })).data?._entities?.[0];
+
+  beforeAll(async () => {
+    await publishEvents(iso.topic('directory'), [organizationUpserted(orgId, { code: 'REGPSC' })]);
+    svc = await startInProcess(iso, 'registry', (env) => startRegistry(loadRegistryConfig(env)));
+    db = await connectMongo(iso.env.MONGO_URL!, iso.dbName('registry'), createLogger('test', 'silent'));
+  });
+
+  afterAll(async () => {
+    await svc?.stop();
+    await db?.close();
+    await iso.cleanup();
+  });
+
+  it('registers a delivered complaint with an incoming number and the Almaty date (R7)', async () => {
+    const submitted = complaintSubmitted(orgId);
+    await publishEvents(iso.topic('complaints'), [submitted]);
+    const c = await waitFor('registration', async () => {
+      const found = await caseOf(submitted.subject);
+      return found?.registration ? found : undefined;
+    });
+    const year = new Date().getFullYear();
+    expect(c.status).toBe('REGISTERED');
+    expect(c.registration).toMatchObject({ organizationCode: 'REGPSC', sequence: 1, incomingNumber: `REGPSC-${year}-00001` });
+    expect(c.registration.registeredOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    const published = await readTopic(iso.topic('complaints'), 2);
+    const types = published.map((m) => decodeEvent(m.value)).flatMap((d) => (d.ok ? [d.event.type] : []));
+    expect(types).toContain('complaint.registered');
+  });
+
+  it('does not register a redelivered submission twice', async () => {
+    const submitted = complaintSubmitted(orgId);
+    await publishEvents(iso.topic('complaints'), [submitted]);
+    const first = await waitFor('registration', async () => (await caseOf(submitted.subject))?.registration);
+    // The same event again, twice (at-least-once delivery), then a fresh one as a marker.
+    const marker = complaintSubmitted(orgId);
+    await publishEvents(iso.topic('complaints'), [submitted, submitted, marker]);
+    await waitFor('marker registration', async () => (await caseOf(marker.subject))?.registration);
+
+    expect((await caseOf(submitted.subject)).registration).toEqual(first);
+    expect(await db.collection('incoming_numbers').countDocuments({ complaintId: submitted.subject })).toBe(1);
+    expect(await db.collection('event_log').countDocuments({ aggregateId: submitted.subject, type: 'complaint.registered' })).toBe(1);
+    const marked = (await caseOf(marker.subject)).registration;
+    expect(marked.sequence).toBe(first.sequence + 1); // no number was burnt by the redelivery
+  });
+
+  it('dead-letters poison messages with their reason while good ones keep flowing', async () => {
+    const good = complaintSubmitted(orgId);
+    const wrongVersion = { ...complaintSubmitted(orgId), version: 99 };
+    const unknownType = { ...complaintSubmitted(orgId), type: 'complaint.teleported' };
+    const missingFields = { ...complaintSubmitted(orgId), data: { complaintId: 'x' } };
+    await produceRaw(iso.topic('complaints'), [
+      { key: 'poison-1', value: '{not json' },
+      { key: 'poison-2', value: JSON.stringify(unknownType) },
+      { key: 'poison-3', value: JSON.stringify(wrongVersion) },
+      { key: 'poison-4', value: JSON.stringify(missingFields) },
+      { key: good.subject, value: JSON.stringify(good) },
+    ]);
+    await waitFor('good message registered', async () => (await caseOf(good.subject))?.registration);
+    const letters = (await readTopic(iso.topic('deadLetter'), 4)).map((m) => JSON.parse(m.value!));
+    const reasons = letters.map((l) => l.reason).join('\n');
+    expect(letters).toHaveLength(4);
+    expect(reasons).toMatch(/malformed JSON/);
+    expect(reasons).toMatch(/unknown event type "complaint.teleported"/);
+    expect(reasons).toMatch(/unsupported version 99/);
+    expect(reasons).toMatch(/invalid data for "complaint.submitted"/);
+    expect(letters.find((l) => l.original.key === 'poison-1').original.value).toBe('{not json');
+  });
+
+  it('lists the registration journal in number order', async () => {
+    const res = await gql(svc.url, `query($org: ID!, $year: Int!) { registrationJournal(organizationId: $org, year: $year) { registration { sequence } } }`, {
+      org: orgId,
+      year: new Date().getFullYear(),
+    });
+    const seqs = res.data.registrationJournal.map((e: { registration: { sequence: number } }) => e.registration.sequence);
+    expect(seqs.length).toBeGreaterThanOrEqual(3);
+    expect(seqs).toEqual([...seqs].sort((a: number, b: number) => a - b));
+    expect(gaps(seqs)).toEqual([]);
+  });
+});
+
+describe('IncomingNumberAllocator under concurrency on FerretDB (R7)', () => {
+  const iso = isolatedEnv('alloc');
+  const conns: Connection[] = [];
+
+  afterAll(async () => {
+    await Promise.all(conns.map((c) => c.close()));
+    await iso.cleanup();
+  });
+
+  it('gives 50 concurrent complaints of one organization the numbers 1..50, no gap, no duplicate', async () => {
+    const logger = createLogger('test', 'silent');
+    // Three connections stand for three registry instances racing on one database.
+    for (let i = 0; i < 3; i++) conns.push(await connectMongo(iso.env.MONGO_URL!, iso.dbName('registry'), logger));
+    const allocators = conns.map((c) => new IncomingNumberAllocator(c));
+    await ensureIndexes([allocators[0]!.model]);
+
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => allocators[i % 3]!.allocate('org-race', 2026, `complaint-${i}`)),
+    );
+    // Each complaint asks again (a redelivery) and must get the number it already has.
+    const again = await Promise.all(results.map((r, i) => allocators[(i + 1) % 3]!.allocate('org-race', 2026, r.complaintId)));
+
+    const seqs = results.map((r) => r.sequence).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(again.map((r) => r.sequence)).toEqual(results.map((r) => r.sequence));
+    expect(await conns[0]!.collection('incoming_numbers').countDocuments({ organizationId: 'org-race' })).toBe(50);
+  });
+});

@@ -1,0 +1,4 @@
+import { runMain } from '@shagym/service-kit';
+import { startRouting } from './app';
+
+runMain(() => startRouting());

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { id, isoTime, language, localDate } from './common';
+
+/** R1: how the complaint reached the body. */
+export const CHANNELS = ['PORTAL', 'POST', 'IN_PERSON'] as const;
+export const channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof channel>;
+
+const postalAddress = z.string().min(5).max(500);
+
+/** R3: an individual's requisites (patronymic may be absent). */
+export const individualComplainant = z.object({
+  kind: z.literal('INDIVIDUAL'),
+  iin: z.string().regex(/^\d{12}$/),
+  surname: z.string().min(1).max(100),
+  givenName: z.string().min(1).max(100),
+  patronymic: z.string().max(100).optional(),
+  postalAddress,
+  email: z.string().max(200).optional(),
+  phone: z.string().max(30).optional(),
+});
+
+/** R4: a legal entity's requisites. */
+export const legalEntityComplainant = z.object({
+  kind: z.literal('LEGAL_ENTITY'),
+  bin: z.string().regex(/^\d{12}$/),
+  name: z.string().min(1).max(300),
+  postalAddress,
+  outgoingNumber: z.string().min(1).max(50),
+  outgoingDate: localDate,
+  email: z.string().max(200).optional(),
+  phone: z.string().max(30).optional(),
+});
+
+export const complainant = z.discriminatedUnion('kind', [individualComplainant, legalEntityComplainant]);
+export type Complainant = z.infer<typeof complainant>;
+
+export const complaintSubmittedV1 = z.object({
+  complaintId: id,
+  channel,
+  complainant,
+  /** R1: the body whose head the complaint is addressed to (organizations directory id). */
+  addresseeOrganizationId: id,
+  subject: z.string().min(1).max(300),
+  text: z.string().min(1).max(20000),
+  language,
+  submittedAt: isoTime,
+});
+
+export const complaintRegisteredV1 = z.object({
+  complaintId: id,
+  /** R7: the registering organization (the addressee's registry office). */
+  organizationId: id,
+  organizationCode: z.string().min(1).max(20),
+  /** R7: `<orgCode>-<year>-<seq>`, unique and gapless per organization and year. */
+  incomingNumber: z.string().min(1).max(60),
+  year: z.number().int(),
+  sequence: z.number().int().positive(),
+  registeredAt: isoTime,
+  /** The registration date in Asia/Almaty: the day the review term counts from (R8). */
+  registeredOn: localDate,
+  channel,
+});
+
+export const complaintAssignedV1 = z.object({
+  complaintId: id,
+  organizationId: id,
+  /** R2: the responsible executor appointed by the head. */
+  executor: z.object({ officialId: id, fullName: z.string().min(1), position: z.string() }),
+  assignedBy: z.object({ officialId: id, fullName: z.string().min(1) }),
+  assignedAt: isoTime,
+});
+
+export const deadlineSetV1 = z.object({
+  complaintId: id,
+  /** R8 (5 working days) or R13 (15 working days). */
+  rule: z.enum(['R8', 'R13', 'R18']),
+  termWorkingDays: z.number().int().positive(),
+  startsOn: localDate,
+  dueOn: localDate,
+  dueAt: isoTime,
+});

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** Settings every service reads; a service adds its own with `extra`. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535),
+  /** Bind address; loopback by default, 0.0.0.0 in containers. */
+  HOST: z.string().default('127.0.0.1'),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27027/'),
+  /** Each service owns its own database; the default is shagym_<service>. */
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).optional(),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:19092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  /** Consumer group prefix, so that two stacks on one broker do not share offsets. */
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How often the outbox relay looks for unpublished events when idle. */
+  RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(100),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema> & { SERVICE_NAME: string; MONGO_DB: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment once into a typed config (Novu style). Fails fast with every
+ * bad variable named, never with a half-configured service.
+ */
+export function loadConfig<E extends z.ZodRawShape = Record<never, never>>(
+  service: string,
+  env: NodeJS.ProcessEnv,
+  defaults: { PORT: number } & Record<string, string | number>,
+  extra?: E,
+): BaseConfig & z.infer<z.ZodObject<E>> {
+  const schema = extra ? baseConfigSchema.extend(extra) : baseConfigSchema;
+  const merged: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(defaults)) merged[k] = String(v);
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration for ${service}:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data as BaseConfig & z.infer<z.ZodObject<E>>;
+  return { ...cfg, SERVICE_NAME: service, MONGO_DB: cfg.MONGO_DB ?? `shagym_${service}` };
+}

@@ -1,0 +1,182 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { decodeEvent, topicName, type DomainEvent, type EventType, type TopicId } from '@shagym/contracts';
+import { runWithContext } from './context';
+import { PermanentError, isInfrastructureError } from './errors';
+import type { Inbox } from './inbox';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+export type EventHandlers = {
+  [T in EventType]?: (event: DomainEvent<T>) => Promise<void>;
+};
+
+export interface ConsumerSpec {
+  /** Consumer group (without the environment's prefix). */
+  group: string;
+  topics: TopicId[];
+  handlers: EventHandlers;
+  /** Attempts for an ordinary handler error before dead-lettering (infrastructure errors retry until stopped). */
+  maxAttempts?: number;
+}
+
+/** What goes to the dead-letter topic: the reason and the original message, untouched. */
+export interface DeadLetter {
+  reason: string;
+  group: string;
+  failedAt: string;
+  eventType?: string;
+  eventId?: string;
+  original: { topic: string; partition: number; offset: string; key: string | null; value: string | null };
+}
+
+interface Deps {
+  kafka: Kafka;
+  producer: Producer;
+  inbox: Inbox;
+  logger: Logger;
+  metrics: Metrics;
+  topicPrefix: string;
+  groupPrefix: string;
+}
+
+/**
+ * Consumes with `eachBatch` and commits an offset only after its effect is stored
+ * (architecture.md, kafkajs). Every message is validated at the edge; what cannot be
+ * processed goes to the dead-letter topic with its reason and the consumer goes on.
+ */
+export class EventConsumer {
+  private consumer: Consumer | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly spec: ConsumerSpec,
+    private readonly deps: Deps,
+  ) {}
+
+  get groupId(): string {
+    return `${this.deps.groupPrefix}${this.spec.group}`;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, topicPrefix } = this.deps;
+    this.consumer = kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: 12, initialRetryTime: 300 },
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.spec.topics.map((t) => topicName(t, topicPrefix)),
+      fromBeginning: true,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.stopping) break;
+      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next(message.offset) }] }],
+      });
+    }
+  }
+
+  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    const { logger, metrics, inbox } = this.deps;
+    const group = this.groupId;
+    const decoded = decodeEvent(message.value);
+    if (!decoded.ok) {
+      await this.deadLetter(topic, partition, message, decoded.reason, decoded.type, decoded.id);
+      return;
+    }
+    const event = decoded.event;
+    const handler = this.spec.handlers[event.type] as ((e: DomainEvent) => Promise<void>) | undefined;
+    if (!handler) {
+      metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'skipped' });
+      return;
+    }
+    await runWithContext({ correlationId: event.correlationId, causationId: event.id }, async () => {
+      const maxAttempts = this.spec.maxAttempts ?? 6;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (await inbox.seen(group, event.id)) {
+            metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'duplicate' });
+            return;
+          }
+          await handler(event);
+          await inbox.record(group, event.id, event.type);
+          metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'handled' });
+          logger.debug({ eventId: event.id, type: event.type, subject: event.subject }, 'event handled');
+          return;
+        } catch (err) {
+          const infra = isInfrastructureError(err);
+          if (err instanceof PermanentError || (!infra && attempt >= maxAttempts) || this.stopping) {
+            if (this.stopping && !(err instanceof PermanentError)) throw err; // redelivered after restart
+            await this.deadLetter(topic, partition, message, `handler failed: ${(err as Error).message}`, event.type, event.id);
+            return;
+          }
+          const delay = Math.min(200 * 2 ** Math.min(attempt, 8), 10_000);
+          logger.warn({ err, attempt, eventId: event.id, type: event.type, infra }, 'event handler failed, retrying');
+          await sleepWithHeartbeat(delay, heartbeat);
+        }
+      }
+    });
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+    eventType?: string,
+    eventId?: string,
+  ): Promise<void> {
+    const { producer, topicPrefix, logger, metrics } = this.deps;
+    const letter: DeadLetter = {
+      reason,
+      group: this.groupId,
+      failedAt: new Date().toISOString(),
+      ...(eventType ? { eventType } : {}),
+      ...(eventId ? { eventId } : {}),
+      original: {
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        value: message.value?.toString('utf8') ?? null,
+      },
+    };
+    await producer.send({
+      topic: topicName('deadLetter', topicPrefix),
+      acks: -1,
+      messages: [{ key: message.key, value: JSON.stringify(letter), headers: { reason: reason.slice(0, 500) } }],
+    });
+    metrics.eventsConsumed.inc({ group: this.groupId, type: eventType ?? 'unknown', outcome: 'dead_lettered' });
+    logger.error({ reason, topic, partition, offset: message.offset, eventType, eventId }, 'message dead-lettered');
+  }
+}
+
+function next(offset: string): string {
+  return (BigInt(offset) + 1n).toString();
+}
+
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, Math.min(1_000, end - Date.now())));
+    await heartbeat().catch(() => undefined);
+  }
+}

@@ -1,0 +1,42 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One Prometheus registry per process, with the metrics every service shares. */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Histogram({
+      name: 'shagym_http_request_duration_seconds',
+      help: 'HTTP requests by route and status',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+    graphqlOperations: new Histogram({
+      name: 'shagym_graphql_operation_duration_seconds',
+      help: 'GraphQL operations by name and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    eventsConsumed: new Counter({
+      name: 'shagym_events_consumed_total',
+      help: 'Events consumed by type and outcome (handled, skipped, duplicate, dead_lettered)',
+      labelNames: ['group', 'type', 'outcome'],
+      registers: [registry],
+    }),
+    eventsPublished: new Counter({
+      name: 'shagym_events_published_total',
+      help: 'Events published by the outbox relay',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    outboxPending: new Gauge({
+      name: 'shagym_outbox_pending',
+      help: 'Events stored but not yet published',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

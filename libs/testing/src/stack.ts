@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from './wait';
+
+export const SERVICES = ['intake', 'registry', 'routing', 'deadline', 'notification'] as const;
+export type Service = (typeof SERVICES)[number];
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningProcess {
+  name: string;
+  url: string;
+  port: number;
+  child: ChildProcess;
+}
+
+/**
+ * Runs the bundled apps (dist/apps/<name>/main.js) as separate processes, the way
+ * `npm start` does, each on a free port with the given environment; waits for /ready.
+ */
+export class ProcessStack {
+  readonly procs = new Map<string, RunningProcess>();
+
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly logDir = join(ROOT, '.data', 'logs', 'tests'),
+  ) {
+    mkdirSync(this.logDir, { recursive: true });
+  }
+
+  async startService(name: Service | 'gateway', extraEnv: Record<string, string> = {}): Promise<RunningProcess> {
+    const port = this.procs.get(name)?.port ?? (await freePort());
+    const log = createWriteStream(join(this.logDir, `${this.env.KAFKA_TOPIC_PREFIX ?? ''}${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist', 'apps', name, 'main.js')], {
+      env: { ...process.env, ...this.env, ...extraEnv, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const proc = { name, port, url: `http://127.0.0.1:${port}/graphql`, child };
+    this.procs.set(name, proc);
+    await waitFor(`${name} /ready`, async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${this.logDir}`);
+      const res = await fetch(`http://127.0.0.1:${port}/ready`);
+      return res.status === 200;
+    }, { timeoutMs: 90_000, intervalMs: 250 });
+    return proc;
+  }
+
+  async startAll(): Promise<{ gatewayUrl: string }> {
+    // Routing first: it seeds the directory that intake needs to be ready.
+    await this.startService('routing');
+    await Promise.all(SERVICES.filter((s) => s !== 'routing').map((s) => this.startService(s)));
+    const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, this.procs.get(s)!.url]));
+    const gateway = await this.startService('gateway', urls);
+    return { gatewayUrl: gateway.url };
+  }
+
+  /** kill -9 (the fault tests' crash) or SIGTERM (a clean stop). */
+  async stopService(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const proc = this.procs.get(name);
+    if (!proc || proc.child.exitCode !== null) return;
+    const exited = new Promise((r) => proc.child.once('exit', r));
+    proc.child.kill(signal);
+    await exited;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((n) => this.stopService(n)));
+  }
+}

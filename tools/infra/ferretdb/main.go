@@ -1,0 +1,66 @@
+// Command ferretdb runs FerretDB 1.24 (MongoDB wire protocol) on its embedded SQLite backend.
+//
+// Why a program of our own: `go install github.com/FerretDB/FerretDB/cmd/ferretdb` panics for
+// want of a version file, while the embeddable package builds cleanly from the module proxy.
+// The project's infra script (tools/infra/infra.mjs) builds this once and caches the binary.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	dataDir := flag.String("data", ".data/ferretdb", "directory for the SQLite databases")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	level := slog.LevelWarn
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "bad -log-level: %v\n", err)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	abs, err := filepath.Abs(*dataDir)
+	if err != nil {
+		logger.Error("data dir", "err", err)
+		os.Exit(1)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		logger.Error("data dir", "err", err)
+		os.Exit(1)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+	})
+	if err != nil {
+		logger.Error("start", "err", err)
+		os.Exit(1)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	// The infra script waits for this line (and then for a real ping over the wire).
+	fmt.Printf("ferretdb listening on %s, data in %s\n", f.MongoDBURI(), abs)
+	<-done
+}
