@@ -89,7 +89,7 @@ async function shutdown(code = 0) {
   );
   if (infraStarted.kafka || infraStarted.mongo) {
     log('stopping infrastructure (data stays in .data/)…');
-    await infra.down();
+    await infra.down({ kafka: infraStarted.kafka, mongo: infraStarted.mongo });
   }
   log('stopped');
   process.exit(code);

@@ -24,6 +24,8 @@ const FERRETDB_SRC = path.join(HERE, 'ferretdb');
 const TAIL_LINES = 30;
 const STOP_TIMEOUT_MS = 20_000;
 const HAS_PROC = fs.existsSync('/proc/self/stat');
+const LOCK_STALE_MS = 20 * 60_000; // longer than the slowest first run (Go build + jar download)
+const JAVA = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 
 // ---------------------------------------------------------------------------------------------
 // configuration
@@ -43,6 +45,19 @@ function kafkaVersion() {
   return m[1];
 }
 
+const LOOPBACK = ['127.0.0.1', 'localhost'];
+
+function isLocalKafka(brokers, port) {
+  if (!brokers) return false;
+  const list = splitBrokers(brokers);
+  return list.length === 1 && LOOPBACK.some((h) => list[0] === `${h}:${port}`);
+}
+
+function isLocalMongo(url, port) {
+  const m = url?.match(/^mongodb:\/\/([^/?@]+)(?:[/?]|$)/); // no credentials, no +srv
+  return Boolean(m) && LOOPBACK.some((h) => m[1] === `${h}:${port}`);
+}
+
 /** Resolved settings; env is read on every call so tests may change it between calls. */
 export function config(opts = {}) {
   const dataDir = path.resolve(opts.dataDir ?? (process.env.INFRA_DATA_DIR || path.join(REPO_ROOT, '.data')));
@@ -51,8 +66,10 @@ export function config(opts = {}) {
   const kafkaControllerPort = opts.kafkaControllerPort ?? envInt('INFRA_KAFKA_CONTROLLER_PORT', 19093);
   const mongoPort = opts.mongoPort ?? envInt('INFRA_MONGO_PORT', 27027);
   if (kafkaPort === kafkaControllerPort) throw new Error('[infra] INFRA_KAFKA_PORT and INFRA_KAFKA_CONTROLLER_PORT must differ');
-  const externalKafka = process.env.KAFKA_BROKERS || '';
-  const externalMongo = process.env.MONGO_URL || '';
+  // KAFKA_BROKERS / MONGO_URL pointing at exactly the address we manage are not "external": the
+  // test set-up exports what up() returned, and its teardown must still be able to stop it.
+  const externalKafka = isLocalKafka(process.env.KAFKA_BROKERS, kafkaPort) ? '' : process.env.KAFKA_BROKERS || '';
+  const externalMongo = isLocalMongo(process.env.MONGO_URL, mongoPort) ? '' : process.env.MONGO_URL || '';
   const say = opts.quiet ? () => {} : (msg) => process.stderr.write(`[infra] ${msg}\n`);
   return {
     say,
@@ -80,11 +97,11 @@ export function config(opts = {}) {
       marker: 'kafka.Kafka',
     },
     mongo: {
-      name: 'ferretdb',
+      name: externalMongo ? 'mongo' : 'ferretdb',
       say,
       external: externalMongo,
       port: mongoPort,
-      address: externalMongo || `127.0.0.1:${mongoPort}`,
+      address: externalMongo ? redact(externalMongo) : `127.0.0.1:${mongoPort}`,
       url: externalMongo || `mongodb://127.0.0.1:${mongoPort}/`,
       readyTimeoutMs: readyOverride || 60_000,
       dataDir: path.join(dataDir, 'ferretdb'),
@@ -99,6 +116,13 @@ export function config(opts = {}) {
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
+/** Hide the password of a connection string before printing it. */
+const redact = (url) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+/** A path as short as possible for messages: relative to cwd when inside it. */
+const shown = (file) => {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
@@ -459,7 +483,7 @@ async function formatStorage(k, id) {
   if (fs.existsSync(path.join(k.logsDir, 'meta.properties'))) return; // formatted before
   k.say(`kafka: formatting storage in ${k.logsDir} (cluster id ${id})`);
   const res = await run(
-    'java',
+    JAVA,
     [...javaBase(k), 'kafka.tools.StorageTool', 'format', '-t', id, '-c', k.propsFile, '--ignore-formatted'],
     { cwd: k.dir },
   );
@@ -506,9 +530,9 @@ async function upKafka(cfg) {
   await formatStorage(k, clusterId(k));
   k.say(`kafka: starting on ${k.address} …`);
   const args = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:+ExitOnOutOfMemoryError', ...javaBase(k), 'kafka.Kafka', k.propsFile];
-  const child = startDetached(k, 'java', args, k.dir);
+  const child = startDetached(k, JAVA, args, k.dir);
   const ms = await waitReady(k, () => kafkaAnswers(k.address), { ...child, timeoutMs: k.readyTimeoutMs });
-  k.say(`kafka: ready in ${secs(ms)} (pid ${child.pid}, log ${path.relative(process.cwd(), k.logFile) || k.logFile})`);
+  k.say(`kafka: ready in ${secs(ms)} (pid ${child.pid}, log ${shown(k.logFile)})`);
   return true;
 }
 
@@ -548,11 +572,11 @@ async function ensureFerretBinary(m) {
 async function upMongo(cfg) {
   const m = cfg.mongo;
   if (m.external) {
-    m.say(`ferretdb: external (MONGO_URL=${m.external}), checking reachability…`);
+    m.say(`mongo: external (MONGO_URL=${m.address}), checking reachability…`);
     const ms = await waitReady(m, () => mongoAnswers(m.external), { timeoutMs: m.readyTimeoutMs }).catch(() => {
-      throw new Error(`[infra] mongo: external server ${m.external} (MONGO_URL) not reachable within ${secs(m.readyTimeoutMs)}`);
+      throw new Error(`[infra] mongo: external server ${m.address} (MONGO_URL) not reachable within ${secs(m.readyTimeoutMs)}`);
     });
-    m.say(`ferretdb: external ${m.external} reachable (${secs(ms)})`);
+    m.say(`mongo: external ${m.address} reachable (${secs(ms)})`);
     return false;
   }
   const pid = livePid(m);
@@ -582,7 +606,7 @@ async function upMongo(cfg) {
     m.dataDir,
   );
   const ms = await waitReady(m, () => mongoAnswers(m.url), { ...child, timeoutMs: m.readyTimeoutMs });
-  m.say(`ferretdb: ready in ${secs(ms)} (pid ${child.pid}, log ${path.relative(process.cwd(), m.logFile) || m.logFile})`);
+  m.say(`ferretdb: ready in ${secs(ms)} (pid ${child.pid}, log ${shown(m.logFile)})`);
   return true;
 }
 
@@ -592,7 +616,7 @@ async function upMongo(cfg) {
 let inProcess = Promise.resolve();
 
 async function withLock(cfg, fn) {
-  const run = async () => {
+  const locked = async () => {
     mkdirs(cfg.runDir);
     const lock = path.join(cfg.runDir, 'infra.lock');
     let announced = false;
@@ -603,7 +627,14 @@ async function withLock(cfg, fn) {
       } catch (e) {
         if (e.code !== 'EEXIST') throw e;
         const holder = readPid(lock);
-        if (!holder || holder === process.pid || !isAlive(holder)) {
+        let age = 0;
+        try {
+          age = Date.now() - fs.statSync(lock).mtimeMs;
+        } catch {
+          continue; // released meanwhile
+        }
+        // stale: holder gone (or a recycled pid still holding it after LOCK_STALE_MS)
+        if (!holder || holder === process.pid || !isAlive(holder) || age > LOCK_STALE_MS) {
           fs.rmSync(lock, { force: true }); // stale lock
           continue;
         }
@@ -618,7 +649,7 @@ async function withLock(cfg, fn) {
       fs.rmSync(lock, { force: true });
     }
   };
-  const p = inProcess.then(run, run);
+  const p = inProcess.then(locked, locked);
   inProcess = p.catch(() => {});
   return p;
 }
@@ -644,6 +675,8 @@ export async function up(opts = {}) {
     if (failed.length) {
       const err = failed[0].reason;
       if (failed.length > 1) err.message += `\n\n${failed[1].reason?.message ?? failed[1].reason}`;
+      // what this call did launch keeps running; tell the caller so it can `down(err.started)`
+      err.started = { kafka: results[0].value === true, mongo: results[1].value === true };
       throw err;
     }
     const [kafka, mongo] = results.map((r) => r.value);
@@ -682,11 +715,17 @@ async function stopOne(c) {
   return true;
 }
 
-/** Stop the processes this script started (never external ones). Data is kept. */
+/**
+ * Stop the processes this script started (never external ones). Data is kept.
+ * opts: { kafka = true, mongo = true, quiet = false } — e.g. `down(result.started)` stops only what up() launched.
+ */
 export async function down(opts = {}) {
   const cfg = config(opts);
   return withLock(cfg, async () => {
-    const [kafka, mongo] = await Promise.all([stopOne(cfg.kafka), stopOne(cfg.mongo)]);
+    const [kafka, mongo] = await Promise.all([
+      opts.kafka === false ? false : stopOne(cfg.kafka),
+      opts.mongo === false ? false : stopOne(cfg.mongo),
+    ]);
     return { stopped: { kafka, mongo } };
   });
 }
@@ -694,7 +733,7 @@ export async function down(opts = {}) {
 async function statusOne(c, probe) {
   if (c.external) {
     const reachable = await probe(c.external);
-    return { state: 'external', address: c.external, reachable, ok: reachable };
+    return { state: 'external', address: c.address, reachable, ok: reachable };
   }
   const pid = livePid(c);
   if (!pid) return { state: 'stopped', address: c.address, ok: false };
@@ -749,7 +788,7 @@ if (isMain) {
         return 0;
       case 'status': {
         const s = await status();
-        process.stdout.write(`${describe('kafka', s.kafka)}\n${describe('ferretdb', s.mongo)}\n`);
+        process.stdout.write(`${describe('kafka', s.kafka)}\n${describe(s.mongo.state === 'external' ? 'mongo' : 'ferretdb', s.mongo)}\n`);
         return s.ok ? 0 : 1;
       }
       default:

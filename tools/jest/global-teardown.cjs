@@ -3,6 +3,6 @@ module.exports = async () => {
   const started = JSON.parse(process.env.SHAGYM_TEST_INFRA_STARTED ?? '{}');
   if (started.kafka || started.mongo) {
     const infra = await import('../infra/infra.mjs');
-    await infra.down();
+    await infra.down({ kafka: started.kafka, mongo: started.mongo });
   }
 };

@@ -10,6 +10,7 @@ describe('deadline against the real Kafka and FerretDB', () => {
     (await gql(svc.url, query, { representations: [{ __typename: 'Complaint', id }] })).data?._entities?.[0]?.deadline;
 
   beforeAll(async () => {
+    await iso.createTopics();
     await publishEvents(iso.topic('directory'), [
       organizationUpserted('org-dl-psc'),
       organizationUpserted('org-dl-adgs', { kind: 'AUTHORIZED_BODY' }),
@@ -40,8 +41,13 @@ describe('deadline against the real Kafka and FerretDB', () => {
   it('answers calendar queries and refuses bad dates with a coded error', async () => {
     const ok = await gql(svc.url, `{ addWorkingDays(from: "2026-12-04", days: 1) workingDays(from: "2026-11-30", to: "2026-12-07") }`);
     expect(ok.data).toEqual({ addWorkingDays: '2026-12-07', workingDays: 5 });
-    const bad = await gql(svc.url, `{ addWorkingDays(from: "2026-02-30", days: 1) }`);
+    // Sent as a variable (as clients do), an impossible date is BAD_USER_INPUT;
+    // written into the query text it fails validation of the document itself.
+    const bad = await gql(svc.url, `query($from: Date!) { addWorkingDays(from: $from, days: 1) }`, { from: '2026-02-30' });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.message).toMatch(/real calendar date/);
+    const literal = await gql(svc.url, `{ addWorkingDays(from: "2026-02-30", days: 1) }`);
+    expect(literal.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const negative = await gql(svc.url, `{ addWorkingDays(from: "2026-12-01", days: -3) }`);
     expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'days' });
   });

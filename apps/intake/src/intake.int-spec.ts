@@ -16,6 +16,7 @@ describe('intake against the real Kafka and FerretDB', () => {
   const storedEvents = () => db.collection('event_log').countDocuments();
 
   beforeAll(async () => {
+    await iso.createTopics();
     // Intake learns addressees from routing's directory events (R1), never from routing's db.
     await publishEvents(iso.topic('directory'), [
       organizationUpserted(orgId),

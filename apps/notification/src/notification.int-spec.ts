@@ -8,6 +8,7 @@ describe('notification timeline against the real Kafka and FerretDB (R11)', () =
   let svc: RunningService;
 
   beforeAll(async () => {
+    await iso.createTopics();
     svc = await startInProcess(iso, 'notification', (env) => startNotification(loadNotificationConfig(env)));
   });
 

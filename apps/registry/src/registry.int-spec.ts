@@ -29,6 +29,7 @@ describe('registry against the real Kafka and FerretDB', () => {
     (await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] })).data?._entities?.[0];
 
   beforeAll(async () => {
+    await iso.createTopics();
     await publishEvents(iso.topic('directory'), [organizationUpserted(orgId, { code: 'REGPSC' })]);
     svc = await startInProcess(iso, 'registry', (env) => startRegistry(loadRegistryConfig(env)));
     db = await connectMongo(iso.env.MONGO_URL!, iso.dbName('registry'), createLogger('test', 'silent'));

@@ -9,6 +9,7 @@ describe('routing against the real Kafka and FerretDB', () => {
   let svc: RunningService;
 
   beforeAll(async () => {
+    await iso.createTopics();
     svc = await startInProcess(iso, 'routing', (env) => startRouting(loadRoutingConfig(env)));
   });
 

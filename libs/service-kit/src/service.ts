@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -111,7 +112,8 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       resolvers: parts.resolvers as GraphQLResolverMap<unknown>,
     }),
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
-    plugins: [operationMetrics<C>(metrics, logger)],
+    // No Apollo Studio here: inline traces would only add bytes to every subgraph response.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), operationMetrics<C>(metrics, logger)],
   });
   await apollo.start();
 
@@ -154,6 +156,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       await parts.onStop?.();
       await apollo.stop();
       await producer.disconnect().catch(() => undefined);
+      db.removeAllListeners('disconnected');
       await db.close();
       logger.info('stopped');
     },

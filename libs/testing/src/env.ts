@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { TOPICS, topicName, type TopicId } from '@shagym/contracts';
+import { createLogger, ensureTopics } from '@shagym/service-kit';
 
 /** The brokers and database the jest global setup started (tools/infra). */
 export function infraEnv(): { KAFKA_BROKERS: string; MONGO_URL: string } {
@@ -20,6 +21,8 @@ export interface IsolatedEnv {
   env: Record<string, string>;
   topic(id: TopicId): string;
   dbName(service: string): string;
+  /** Creates the test's topics, as the services do at start-up (the broker never auto-creates). */
+  createTopics(): Promise<void>;
   /** Deletes the test's topics and databases. */
   cleanup(): Promise<void>;
 }
@@ -34,6 +37,10 @@ export function isolatedEnv(label: string): IsolatedEnv {
     env: { ...base, KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_PREFIX: prefix, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', NODE_ENV: 'test' },
     topic: (t) => topicName(t, prefix),
     dbName,
+    async createTopics() {
+      const kafka = new Kafka({ clientId: 'test-setup', brokers: base.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+      await ensureTopics(kafka, prefix, createLogger('test', 'silent'));
+    },
     async cleanup() {
       const kafka = new Kafka({ clientId: 'test-cleanup', brokers: base.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
       const admin = kafka.admin();

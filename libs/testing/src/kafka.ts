@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { infraEnv } from './env';
 
 function kafka(): Kafka {
@@ -8,7 +8,7 @@ function kafka(): Kafka {
 
 /** Sends raw messages (poison included) straight to a topic, as a broken producer would. */
 export async function produceRaw(topic: string, messages: Array<{ key?: string; value: string | null }>): Promise<void> {
-  const producer: Producer = kafka().producer({ allowAutoTopicCreation: false });
+  const producer: Producer = kafka().producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });

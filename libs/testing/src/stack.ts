@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { IsolatedEnv } from './env';
 import { waitFor } from './wait';
 
 export const SERVICES = ['intake', 'registry', 'routing', 'deadline', 'notification'] as const;
@@ -36,7 +37,7 @@ export class ProcessStack {
   readonly procs = new Map<string, RunningProcess>();
 
   constructor(
-    private readonly env: Record<string, string>,
+    private readonly iso: IsolatedEnv,
     private readonly logDir = join(ROOT, '.data', 'logs', 'tests'),
   ) {
     mkdirSync(this.logDir, { recursive: true });
@@ -44,9 +45,10 @@ export class ProcessStack {
 
   async startService(name: Service | 'gateway', extraEnv: Record<string, string> = {}): Promise<RunningProcess> {
     const port = this.procs.get(name)?.port ?? (await freePort());
-    const log = createWriteStream(join(this.logDir, `${this.env.KAFKA_TOPIC_PREFIX ?? ''}${name}.log`), { flags: 'a' });
+    const log = createWriteStream(join(this.logDir, `${this.iso.id}.${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist', 'apps', name, 'main.js')], {
-      env: { ...process.env, ...this.env, ...extraEnv, PORT: String(port) },
+      // Each service in the test's own database, as in production each has its own.
+      env: { ...process.env, ...this.iso.env, MONGO_DB: this.iso.dbName(name), ...extraEnv, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);
