@@ -93,6 +93,13 @@ describe('intake against the real Kafka and FerretDB', () => {
     expect(await storedEvents()).toBe(before);
   });
 
+  it('files in Russian when the language is left out (the schema default)', async () => {
+    const { language: _omitted, ...input } = portalSubmission({ addresseeOrganizationId: orgId });
+    const res = await gql(svc.url, SUBMIT, { input });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.submitComplaint.complaint.language).toBe('RU');
+  });
+
   it('makes concurrent retries of one key a single complaint', async () => {
     const input = { ...portalSubmission({ addresseeOrganizationId: orgId }), idempotencyKey: `key-${iso.id}-race` };
     const results = await Promise.all(Array.from({ length: 8 }, () => gql(svc.url, SUBMIT, { input })));

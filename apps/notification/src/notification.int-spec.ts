@@ -31,7 +31,7 @@ describe('notification timeline against the real Kafka and FerretDB (R11)', () =
     });
     // Late and redelivered: the deadline arrives first, the registration twice.
     await publishEvents(iso.topic('complaints'), [deadline, registered, submitted, registered]);
-    const query = entitiesQuery('Complaint', 'timeline { type title(language: KK) description(language: EN) }');
+    const query = entitiesQuery('Complaint', 'timeline { type title(language: KK) description(language: EN) ruTitle: title }');
     const timeline = await waitFor('three entries', async () => {
       const res = await gql(svc.url, query, { representations: [{ __typename: 'Complaint', id }] });
       const entries = res.data?._entities?.[0]?.timeline;
@@ -42,6 +42,7 @@ describe('notification timeline against the real Kafka and FerretDB (R11)', () =
     expect(again).toEqual(timeline);
     expect(timeline.map((e: { type: string }) => e.type)).toEqual(['complaint.submitted', 'complaint.registered', 'deadline.set']);
     expect(timeline[1].title).toBe('Шағым тіркелді');
+    expect(timeline[1].ruTitle).toBe('Жалоба зарегистрирована'); // the schema's default language
     expect(timeline[1].description).toBe(`Incoming No. ${registered.data.incomingNumber} of ${registered.data.registeredOn.split('-').reverse().join('.')}`);
   });
 });

@@ -22,6 +22,9 @@ describe('routing against the real Kafka and FerretDB', () => {
     const res = await gql(svc.url, `{ organizations(region: "MANGYSTAU", kind: PSC) { id code name(language: KK) head { fullName } } }`);
     expect(res.data.organizations.map((o: { id: string }) => o.id)).toEqual(['org-psc-aktau', 'org-psc-zhanaozen']);
     expect(res.data.organizations[0].name).toBe('Ақтау қаласының халыққа қызмет көрсету орталығы');
+    // Without the argument, the schema's default language (RU) applies.
+    const byDefault = await gql(svc.url, `{ organization(id: "org-psc-aktau") { name head { position } } }`);
+    expect(byDefault.data.organization).toEqual({ name: 'Центр обслуживания населения города Актау', head: { position: 'Руководитель ЦОН' } });
     const published = await readTopic(iso.topic('directory'), seed.organizations.length);
     const ids = published.map((m) => decodeEvent(m.value)).flatMap((d) => (d.ok ? [d.event.subject] : []));
     expect(new Set(ids)).toEqual(new Set(seed.organizations.map((o) => o.id)));

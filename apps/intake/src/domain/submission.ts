@@ -1,4 +1,4 @@
-import type { Complainant, Language } from '@shagym/contracts';
+import { languageOf, type Complainant, type Language } from '@shagym/contracts';
 import { validateBin, validateIin, type IdentifierProblem } from './identifiers';
 
 /** Problems name the input field at fault, as the GraphQL error reports it. */
@@ -42,7 +42,7 @@ export interface SubmissionInput {
   addresseeOrganizationId: string;
   subject: string;
   text: string;
-  language?: Language | null;
+  language?: Language | string | null;
 }
 
 export const LIMITS = {
@@ -167,7 +167,7 @@ export function validateSubmission(
       addresseeOrganizationId,
       subject,
       text: body,
-      language: input.language ?? 'ru',
+      language: languageOf(input.language),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { languageOf } from '@shagym/contracts';
 import { DateTimeScalar } from '@shagym/service-kit';
 import { renderDescription, renderTitle } from '../domain/timeline';
 import type { TimelineRepository } from '../store/timeline-repository';
@@ -12,8 +13,8 @@ export function createResolvers(deps: { timeline: TimelineRepository }): Resolve
       timeline: (complaint) => deps.timeline.forComplaint(complaint.id),
     },
     TimelineEntry: {
-      title: (entry, { language }) => renderTitle(entry, language ?? 'ru'),
-      description: (entry, { language }) => renderDescription(entry, language ?? 'ru'),
+      title: (entry, { language }) => renderTitle(entry, languageOf(language)),
+      description: (entry, { language }) => renderDescription(entry, languageOf(language)),
     },
   };
 }

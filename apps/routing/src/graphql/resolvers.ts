@@ -1,3 +1,4 @@
+import { languageOf } from '@shagym/contracts';
 import { DateTimeScalar } from '@shagym/service-kit';
 import type { EventLog } from '@shagym/service-kit';
 import { headOf } from '../domain/directory';
@@ -21,14 +22,14 @@ export function createResolvers(deps: { directory: DirectoryRepository; log: Eve
     },
     Organization: {
       __resolveReference: (ref) => directory.organization(ref.id),
-      name: (org, { language }) => org.name[language ?? 'ru'],
+      name: (org, { language }) => org.name[languageOf(language)],
       parent: (org) => (org.parentId ? directory.organization(org.parentId) : null),
       officials: (org) => directory.officialsOf(org.id),
       head: async (org) => headOf(await directory.officialsOf(org.id)) ?? null,
     },
     Official: {
       __resolveReference: (ref) => directory.official(ref.id),
-      position: (o, { language }) => o.position[language ?? 'ru'],
+      position: (o, { language }) => o.position[languageOf(language)],
       organization: async (o) => (await directory.organization(o.organizationId))!,
     },
     Complaint: {
