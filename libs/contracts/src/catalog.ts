@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ServiceName } from './envelope';
 import type { TopicId } from './topics';
 import {
+  complaintAnsweredV1,
+  complaintRefusedV1,
   complaintAssignedV1,
   complaintRegisteredV1,
   complaintSubmittedV1,
@@ -41,6 +43,20 @@ export const EVENT_CATALOG = {
     producer: 'deadline',
     schema: deadlineSetV1,
     summary: 'The review term was computed in working days (R8, R13, R16).',
+  },
+  'complaint.answered': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'registry',
+    schema: complaintAnsweredV1,
+    summary: 'The reasoned reply was sent (R9); the review term stops.',
+  },
+  'complaint.refused': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'registry',
+    schema: complaintRefusedV1,
+    summary: 'Review was refused with reasons (R17); the review term stops.',
   },
   'organization.upserted': {
     version: 1,

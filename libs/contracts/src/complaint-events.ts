@@ -80,3 +80,36 @@ export const deadlineSetV1 = z.object({
   dueOn: localDate,
   dueAt: isoTime,
 });
+
+/** R9: the decision of a reasoned reply. */
+export const REPLY_DECISIONS = ['SATISFIED', 'PARTIALLY_SATISFIED', 'NOT_SATISFIED'] as const;
+/** R9: how the reply reaches the complainant. */
+export const REPLY_DELIVERIES = ['POST', 'IN_PERSON', 'PORTAL'] as const;
+/** R17: why review was refused. */
+export const REFUSAL_REASONS = ['MISSING_REQUISITES', 'NO_SIGNATURE', 'REPEAT_COMPLAINT', 'OUTSIDE_COMPETENCE', 'OTHER'] as const;
+
+/** R9: the registry office sent the reasoned reply; the review term stops. */
+export const complaintAnsweredV1 = z.object({
+  complaintId: id,
+  organizationId: id,
+  /** The outgoing number of the reply letter, from the registry's outgoing journal. */
+  outgoingNumber: z.string().min(1).max(60),
+  answeredAt: isoTime,
+  answeredOn: localDate,
+  executorOfficialId: id,
+  decision: z.enum(REPLY_DECISIONS),
+  reasoning: z.string().min(1).max(20000),
+  delivery: z.enum(REPLY_DELIVERIES),
+});
+
+/** R17: review was refused, itself a reasoned reply shown in the cabinet (R11); the term stops. */
+export const complaintRefusedV1 = z.object({
+  complaintId: id,
+  organizationId: id,
+  outgoingNumber: z.string().min(1).max(60),
+  refusedAt: isoTime,
+  refusedOn: localDate,
+  executorOfficialId: id,
+  reason: z.enum(REFUSAL_REASONS),
+  reasoning: z.string().min(1).max(20000),
+});

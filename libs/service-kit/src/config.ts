@@ -19,6 +19,11 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How often the outbox relay looks for unpublished events when idle. */
   RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(100),
+  /**
+   * Shared by the gateway and the subgraphs to sign the caller's identity. The development
+   * default must be replaced in production (checked below).
+   */
+  IDENTITY_SIGNING_SECRET: z.string().min(16).default('shagym-development-only-secret'),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema> & { SERVICE_NAME: string; MONGO_DB: string };
@@ -47,5 +52,8 @@ export function loadConfig<E extends z.ZodRawShape = Record<never, never>>(
     throw new ConfigError(`invalid configuration for ${service}:\n${lines.join('\n')}`);
   }
   const cfg = parsed.data as BaseConfig & z.infer<z.ZodObject<E>>;
+  if (cfg.NODE_ENV === 'production' && cfg.IDENTITY_SIGNING_SECRET === 'shagym-development-only-secret') {
+    throw new ConfigError(`invalid configuration for ${service}:\n  IDENTITY_SIGNING_SECRET: set a secret of your own in production`);
+  }
   return { ...cfg, SERVICE_NAME: service, MONGO_DB: cfg.MONGO_DB ?? `shagym_${service}` };
 }

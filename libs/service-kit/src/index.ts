@@ -13,3 +13,4 @@ export * from './http';
 export * from './service';
 export * from './scalars';
 export * from './organization-projection';
+export * from './identity';

@@ -12,6 +12,7 @@ import type { BaseConfig } from './config';
 import { EventConsumer, type ConsumerSpec } from './consumer';
 import { EventLog, type AppendResult } from './event-log';
 import { closeServer, startHttpServer } from './http';
+import { identityFromHeaders, type Identity } from './identity';
 import { Inbox } from './inbox';
 import { connectProducer, createKafka, ensureTopics } from './kafka';
 import { createLogger, type Logger } from './logger';
@@ -23,6 +24,8 @@ import { OutboxRelay } from './relay';
 export interface BaseRequestContext extends BaseContext {
   correlationId: string;
   headers: IncomingMessage['headers'];
+  /** The caller as the gateway verified it; null for an anonymous request. */
+  identity: Identity | null;
 }
 
 /** The wiring a service's setup receives: its own database, the log/outbox, Kafka, logs. */
@@ -130,7 +133,8 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
     graphql: {
       server: apollo,
       context: async (req, correlationId) => {
-        const base: BaseRequestContext = { correlationId, headers: req.headers };
+        const identity = identityFromHeaders(req.headers, config.IDENTITY_SIGNING_SECRET);
+        const base: BaseRequestContext = { correlationId, headers: req.headers, identity };
         return parts.context ? parts.context(base, req) : (base as C);
       },
     },

@@ -6,3 +6,4 @@ export * from './fixtures';
 export * from './stack';
 export * from './events';
 export * from './in-process';
+export * from './identity';
