@@ -7,6 +7,12 @@ import type { Metrics } from './metrics';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
 
+/** A plain HTTP route of a service (e.g. a document download), matched by path prefix. */
+export interface HttpRoute {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+}
+
 export interface HttpServerOptions<C extends BaseContext> {
   host: string;
   port: number;
@@ -16,6 +22,7 @@ export interface HttpServerOptions<C extends BaseContext> {
   graphql?: { server: ApolloServer<C>; context: (req: IncomingMessage, correlationId: string) => Promise<C> };
   /** Largest request body accepted (bytes); larger ones get 413 before parsing. */
   maxBodyBytes?: number;
+  routes?: HttpRoute[];
 }
 
 /**
@@ -55,6 +62,8 @@ export async function startHttpServer<C extends BaseContext>(opts: HttpServerOpt
       return res.end(await opts.metrics.registry.metrics());
     }
     if (path === '/graphql' && opts.graphql) return handleGraphql(req, res, correlationId);
+    const custom = opts.routes?.find((r) => path.startsWith(r.prefix));
+    if (custom) return custom.handle(req, res, path);
     return sendJson(res, 404, { error: 'not found' });
   }
 
@@ -94,10 +103,10 @@ export async function startHttpServer<C extends BaseContext>(opts: HttpServerOpt
 }
 
 function routeLabel(path: string): string {
-  return ['/graphql', '/health', '/ready', '/metrics'].includes(path) ? path : 'other';
+  return ['/graphql', '/health', '/ready', '/metrics'].includes(path) ? path : path.split('/').slice(0, 2).join('/') || 'other';
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));

@@ -11,7 +11,7 @@ import type { DomainEvent, ServiceName } from '@shagym/contracts';
 import type { BaseConfig } from './config';
 import { EventConsumer, type ConsumerSpec } from './consumer';
 import { EventLog, type AppendResult } from './event-log';
-import { closeServer, startHttpServer } from './http';
+import { closeServer, startHttpServer, type HttpRoute } from './http';
 import { identityFromHeaders, type Identity } from './identity';
 import { Inbox } from './inbox';
 import { connectProducer, createKafka, ensureTopics } from './kafka';
@@ -50,6 +50,8 @@ export interface ServiceParts<C extends BaseRequestContext> {
   /** Models whose indexes must exist before the service takes traffic. */
   models?: Model<any>[];
   readiness?: () => Promise<Record<string, boolean>>;
+  /** Plain HTTP routes beside /graphql (e.g. document downloads). */
+  routes?: HttpRoute[];
   /** Runs once everything is connected and before readiness turns green (e.g. seeding). */
   onStarted?: () => Promise<void>;
   onStop?: () => Promise<void>;
@@ -130,6 +132,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       started,
       ...(parts.readiness ? await parts.readiness() : {}),
     }),
+    routes: parts.routes ?? [],
     graphql: {
       server: apollo,
       context: async (req, correlationId) => {
