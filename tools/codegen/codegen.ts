@@ -15,6 +15,7 @@ const SERVICES: Record<string, Record<string, string>> = {
   registry: {
     Complaint: '../../domain/case#ComplaintCase as ComplaintModel',
     Registration: '../../domain/case#Registration as RegistrationModel',
+    Reply: '../../domain/case#Reply as ReplyModel',
   },
   routing: {
     Complaint: '../../domain/assignment#ComplaintRef as ComplaintModel',

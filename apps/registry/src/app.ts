@@ -1,15 +1,17 @@
 import { loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import { RegisterComplaint } from './domain/register-complaint';
+import { ReplyToComplaint } from './domain/reply-to-complaint';
 import { complaintConsumer } from './events/complaint-consumer';
 import { createResolvers } from './graphql/resolvers';
 import { CaseRepository } from './store/case-repository';
-import { IncomingNumberAllocator } from './store/number-allocator';
+import { Journal } from './store/journal';
+import { PolicyRepository } from './store/policy-repository';
 import type { RequestContext } from './context';
 
 export const loadRegistryConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig('registry', env, { PORT: 4002 });
 
-/** Registry: the registry office's journals (R7, R11). */
+/** Registry: the registry office's journals, registration, replies and refusals (R7, R9, R11, R17). */
 export function startRegistry(config = loadRegistryConfig()): Promise<RunningService> {
   return startService<typeof config, RequestContext>({
     name: 'registry',
@@ -17,17 +19,21 @@ export function startRegistry(config = loadRegistryConfig()): Promise<RunningSer
     typeDefs,
     async setup({ db, eventLog, emit }) {
       const organizations = new OrganizationProjection(db);
-      const numbers = new IncomingNumberAllocator(db);
+      const journal = new Journal(db);
       const cases = new CaseRepository(db, eventLog);
-      const register = new RegisterComplaint({
-        findOrganization: (id) => organizations.find(id),
-        allocate: (org, year, complaintId, now) => numbers.allocate(org, year, complaintId, now),
-        emit,
+      const policies = new PolicyRepository(db);
+      const allocate = journal.allocate.bind(journal);
+      const register = new RegisterComplaint({ findOrganization: (id) => organizations.find(id), allocate, emit });
+      const reply = new ReplyToComplaint({
+        findCase: (id) => cases.find(id),
+        organizationCode: async (id) => (await organizations.find(id))?.code ?? null,
+        allocate,
+        emit: (event, expectedVersion) => emit(event, { expectedVersion }),
       });
       return {
-        resolvers: createResolvers({ cases, numbers }),
-        consumers: [complaintConsumer(cases, register), organizationProjectionConsumer('registry', organizations)],
-        models: [organizations.model, numbers.model, cases.facts],
+        resolvers: createResolvers({ cases, journal, policies, organizations, register, reply }),
+        consumers: [complaintConsumer(cases, policies, register), organizationProjectionConsumer('registry', organizations)],
+        models: [organizations.model, journal.model, cases.learned, policies.model],
       };
     },
   });

@@ -1,7 +1,9 @@
 import { decodeEvent } from '@shagym/contracts';
 import { createLogger, connectMongo, ensureIndexes, type RunningService } from '@shagym/service-kit';
 import {
+  as,
   complaintSubmitted,
+  IDENTITIES,
   entitiesQuery,
   gql,
   isolatedEnv,
@@ -15,7 +17,7 @@ import {
 import type { Connection } from 'mongoose';
 import { loadRegistryConfig, startRegistry } from './app';
 import { gaps } from './domain/incoming-number';
-import { IncomingNumberAllocator } from './store/number-allocator';
+import { Journal } from './store/journal';
 
 const CASE = entitiesQuery('Complaint', 'id status registration { incomingNumber sequence year registeredOn organizationCode }');
 
@@ -68,7 +70,7 @@ describe('registry against the real Kafka and FerretDB', () => {
     await waitFor('marker registration', async () => (await caseOf(marker.subject))?.registration);
 
     expect((await caseOf(submitted.subject)).registration).toEqual(first);
-    expect(await db.collection('incoming_numbers').countDocuments({ complaintId: submitted.subject })).toBe(1);
+    expect(await db.collection('journal_entries').countDocuments({ complaintId: submitted.subject })).toBe(1);
     expect(await db.collection('event_log').countDocuments({ aggregateId: submitted.subject, type: 'complaint.registered' })).toBe(1);
     const marked = (await caseOf(marker.subject)).registration;
     expect(marked.sequence).toBe(first.sequence + 1); // no number was burnt by the redelivery
@@ -97,19 +99,20 @@ describe('registry against the real Kafka and FerretDB', () => {
     expect(letters.find((l) => l.original.key === 'poison-1').original.value).toBe('{not json');
   });
 
-  it('lists the registration journal in number order', async () => {
-    const res = await gql(svc.url, `query($org: ID!, $year: Int!) { registrationJournal(organizationId: $org, year: $year) { registration { sequence } } }`, {
-      org: orgId,
-      year: new Date().getFullYear(),
-    });
-    const seqs = res.data.registrationJournal.map((e: { registration: { sequence: number } }) => e.registration.sequence);
+  it('lists the registration journal in number order to the organization’s officials only', async () => {
+    const query = `query($org: ID!, $year: Int!) { registrationJournal(organizationId: $org, year: $year) { entries { registration { sequence } } nextCursor } }`;
+    const vars = { org: orgId, year: new Date().getFullYear() };
+    const res = await gql(svc.url, query, vars, as(IDENTITIES.operator(orgId, 'off-op')));
+    const seqs = res.data.registrationJournal.entries.map((e: { registration: { sequence: number } }) => e.registration.sequence);
     expect(seqs.length).toBeGreaterThanOrEqual(3);
     expect(seqs).toEqual([...seqs].sort((a: number, b: number) => a - b));
     expect(gaps(seqs)).toEqual([]);
+    expect((await gql(svc.url, query, vars)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gql(svc.url, query, vars, as(IDENTITIES.operator('org-other', 'off-x')))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
 
-describe('IncomingNumberAllocator under concurrency on FerretDB (R7)', () => {
+describe('journal numbering under concurrency on FerretDB (R7)', () => {
   const iso = isolatedEnv('alloc');
   const conns: Connection[] = [];
 
@@ -122,18 +125,18 @@ describe('IncomingNumberAllocator under concurrency on FerretDB (R7)', () => {
     const logger = createLogger('test', 'silent');
     // Three connections stand for three registry instances racing on one database.
     for (let i = 0; i < 3; i++) conns.push(await connectMongo(iso.env.MONGO_URL!, iso.dbName('registry'), logger));
-    const allocators = conns.map((c) => new IncomingNumberAllocator(c));
+    const allocators = conns.map((c) => new Journal(c));
     await ensureIndexes([allocators[0]!.model]);
 
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => allocators[i % 3]!.allocate('org-race', 2026, `complaint-${i}`)),
+      Array.from({ length: 50 }, (_, i) => allocators[i % 3]!.allocate('incoming', 'org-race', 2026, `complaint-${i}`)),
     );
     // Each complaint asks again (a redelivery) and must get the number it already has.
-    const again = await Promise.all(results.map((r, i) => allocators[(i + 1) % 3]!.allocate('org-race', 2026, r.complaintId)));
+    const again = await Promise.all(results.map((r, i) => allocators[(i + 1) % 3]!.allocate('incoming', 'org-race', 2026, r.complaintId)));
 
     const seqs = results.map((r) => r.sequence).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(again.map((r) => r.sequence)).toEqual(results.map((r) => r.sequence));
-    expect(await conns[0]!.collection('incoming_numbers').countDocuments({ organizationId: 'org-race' })).toBe(50);
+    expect(await conns[0]!.collection('journal_entries').countDocuments({ organizationId: 'org-race' })).toBe(50);
   });
 });

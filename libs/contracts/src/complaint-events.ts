@@ -60,6 +60,8 @@ export const complaintRegisteredV1 = z.object({
   /** The registration date in Asia/Almaty: the day the review term counts from (R8). */
   registeredOn: localDate,
   channel,
+  /** The journal entry's hash (chained to the previous entry): printed on the receipt. */
+  entryHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 export const complaintAssignedV1 = z.object({
@@ -99,7 +101,17 @@ export const complaintAnsweredV1 = z.object({
   executorOfficialId: id,
   decision: z.enum(REPLY_DECISIONS),
   reasoning: z.string().min(1).max(20000),
+  /** The norms the decision rests on. */
+  legalBasis: z.string().max(2000).optional(),
   delivery: z.enum(REPLY_DELIVERIES),
+  /** POST: the postal tracking number. */
+  trackingNumber: z.string().max(60).optional(),
+  /** IN_PERSON: the day it was handed over and the recipient's signature mark. */
+  handedOverOn: localDate.optional(),
+  recipientSignatureMark: z.string().max(200).optional(),
+  /** R12, R14: the reply told the complainant of the right to escalate and to go to court. */
+  informedOfEscalation: z.boolean().default(true),
+  informedOfCourt: z.boolean().default(true),
 });
 
 /** R17: review was refused, itself a reasoned reply shown in the cabinet (R11); the term stops. */
@@ -112,4 +124,6 @@ export const complaintRefusedV1 = z.object({
   executorOfficialId: id,
   reason: z.enum(REFUSAL_REASONS),
   reasoning: z.string().min(1).max(20000),
+  informedOfEscalation: z.boolean().default(true),
+  informedOfCourt: z.boolean().default(true),
 });

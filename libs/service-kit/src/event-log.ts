@@ -39,6 +39,19 @@ storedEventSchema.index({ publishedAt: 1, createdAt: 1 });
 
 export type AppendResult = { status: 'appended' | 'duplicate'; version: number };
 
+export interface AppendOptions {
+  /**
+   * Optimistic concurrency: the aggregate version the decision was based on. The event is
+   * written as the next version only if nobody appended since; otherwise ConcurrencyError.
+   */
+  expectedVersion?: number;
+}
+
+/** Someone appended to the aggregate after the caller read it: re-read and decide again. */
+export class ConcurrencyError extends Error {
+  override name = 'ConcurrencyError';
+}
+
 export class EventLog {
   readonly model: Model<StoredEvent>;
 
@@ -51,11 +64,15 @@ export class EventLog {
    * already in the log is reported as a duplicate, not written twice. A version taken by a
    * concurrent writer is retried with the next one.
    */
-  async append(event: DomainEvent): Promise<AppendResult> {
+  async append(event: DomainEvent, options: AppendOptions = {}): Promise<AppendResult> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const existing = await this.model.findById(event.id, { version: 1 }).lean();
       if (existing) return { status: 'duplicate', version: existing.version };
-      const version = (await this.currentVersion(event.subject)) + 1;
+      const current = await this.currentVersion(event.subject);
+      if (options.expectedVersion !== undefined && current !== options.expectedVersion) {
+        throw new ConcurrencyError(`${event.subject} is at version ${current}, not ${options.expectedVersion}`);
+      }
+      const version = current + 1;
       try {
         await this.model.create({
           _id: event.id,

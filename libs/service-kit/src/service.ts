@@ -10,7 +10,7 @@ import type { Connection, Model } from 'mongoose';
 import type { DomainEvent, ServiceName } from '@shagym/contracts';
 import type { BaseConfig } from './config';
 import { EventConsumer, type ConsumerSpec } from './consumer';
-import { EventLog, type AppendResult } from './event-log';
+import { EventLog, type AppendOptions, type AppendResult } from './event-log';
 import { closeServer, startHttpServer, type HttpRoute } from './http';
 import { identityFromHeaders, type Identity } from './identity';
 import { Inbox } from './inbox';
@@ -38,7 +38,7 @@ export interface ServiceContext<Cfg extends BaseConfig> {
   kafka: Kafka;
   producer: Producer;
   /** Stores the event in the log (atomically the outbox) and wakes the relay. */
-  emit(event: DomainEvent): Promise<AppendResult>;
+  emit(event: DomainEvent, options?: AppendOptions): Promise<AppendResult>;
 }
 
 export interface ServiceParts<C extends BaseRequestContext> {
@@ -87,8 +87,8 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   const producer = await connectProducer(kafka);
   const relay = new OutboxRelay(eventLog, producer, config.KAFKA_TOPIC_PREFIX, logger, metrics, config.RELAY_INTERVAL_MS);
 
-  const emit = async (event: DomainEvent) => {
-    const result = await eventLog.append(event);
+  const emit = async (event: DomainEvent, options?: AppendOptions) => {
+    const result = await eventLog.append(event, options);
     relay.kick();
     return result;
   };

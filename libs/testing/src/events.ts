@@ -23,7 +23,11 @@ export function organizationUpserted(
   });
 }
 
-export function complaintSubmitted(organizationId: string, complaintId: string = randomUUID()): DomainEvent<'complaint.submitted'> {
+export function complaintSubmitted(
+  organizationId: string,
+  complaintId: string = randomUUID(),
+  channel: 'PORTAL' | 'POST' | 'IN_PERSON' = 'PORTAL',
+): DomainEvent<'complaint.submitted'> {
   return createEvent({
     type: 'complaint.submitted',
     source: 'intake',
@@ -31,7 +35,7 @@ export function complaintSubmitted(organizationId: string, complaintId: string =
     correlationId: `test-${randomUUID()}`,
     data: {
       complaintId,
-      channel: 'PORTAL',
+      channel,
       complainant: { kind: 'INDIVIDUAL', iin: '900101300017', surname: 'Тестов', givenName: 'Тест', postalAddress: 'Актау, 1-1-1' },
       addresseeOrganizationId: organizationId,
       subject: 'Тема',
@@ -65,6 +69,22 @@ export function complaintRegistered(
       registeredAt: registeredAt.toISOString(),
       registeredOn,
       channel: 'PORTAL',
+    },
+  });
+}
+
+export function complaintAssigned(organizationId: string, complaintId: string, executorOfficialId: string): DomainEvent<'complaint.assigned'> {
+  return createEvent({
+    type: 'complaint.assigned',
+    source: 'routing',
+    subject: complaintId,
+    correlationId: `test-${randomUUID()}`,
+    data: {
+      complaintId,
+      organizationId,
+      executor: { officialId: executorOfficialId, fullName: 'Исполнитель Тестовый', position: 'Главный специалист' },
+      assignedBy: { officialId: 'head-1', fullName: 'Руководитель Тестовый' },
+      assignedAt: new Date().toISOString(),
     },
   });
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -43,7 +43,18 @@ export class ProcessStack {
     mkdirSync(this.logDir, { recursive: true });
   }
 
+  private bundled = new Set<string>();
+
+  /** Bundles the apps as `npm run build` does (tools/build/bundle.mjs), once per stack. */
+  bundle(names: string[]): void {
+    const missing = names.filter((n) => !this.bundled.has(n));
+    if (!missing.length) return;
+    execFileSync(process.execPath, [join(ROOT, 'tools', 'build', 'bundle.mjs'), ...missing], { cwd: ROOT, stdio: 'pipe' });
+    for (const n of missing) this.bundled.add(n);
+  }
+
   async startService(name: Service | 'gateway', extraEnv: Record<string, string> = {}): Promise<RunningProcess> {
+    this.bundle([name]);
     const port = this.procs.get(name)?.port ?? (await freePort());
     const log = createWriteStream(join(this.logDir, `${this.iso.id}.${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist', 'apps', name, 'main.js')], {
@@ -64,6 +75,7 @@ export class ProcessStack {
   }
 
   async startAll(): Promise<{ gatewayUrl: string }> {
+    this.bundle([...SERVICES, 'gateway']);
     // Routing first: it seeds the directory that intake needs to be ready.
     await this.startService('routing');
     await Promise.all(SERVICES.filter((s) => s !== 'routing').map((s) => this.startService(s)));

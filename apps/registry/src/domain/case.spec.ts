@@ -1,15 +1,43 @@
-import { deriveStatus } from './case';
+import type { DomainEvent } from '@shagym/contracts';
+import { checkManualRegistration, checkReply, foldCase, type CaseEvent } from './case';
 
-describe('complaint status (R11)', () => {
-  it('is SUBMITTED before the registry hears of it', () => {
-    expect(deriveStatus([])).toBe('SUBMITTED');
+const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 5, 0, s)).toISOString();
+const ev = (type: CaseEvent['type'], s: number, data: Record<string, unknown>) => ({ id: `${type}-${s}`, type, version: 1, source: 'registry', time: at(s), subject: 'c-1', correlationId: 'x', data }) as unknown as CaseEvent;
+
+const submitted = ev('complaint.submitted', 1, { complaintId: 'c-1', channel: 'PORTAL', addresseeOrganizationId: 'org-1' });
+const registered = ev('complaint.registered', 2, { complaintId: 'c-1', organizationId: 'org-1', organizationCode: 'ORG', incomingNumber: 'ORG-2026-00001', year: 2026, sequence: 1, registeredAt: at(2), registeredOn: '2026-11-30', channel: 'PORTAL' });
+const assigned = ev('complaint.assigned', 3, { complaintId: 'c-1', organizationId: 'org-1', executor: { officialId: 'exec-1', fullName: 'E', position: 'p' }, assignedBy: { officialId: 'head', fullName: 'H' }, assignedAt: at(3) });
+const answered = ev('complaint.answered', 4, { complaintId: 'c-1', organizationId: 'org-1', outgoingNumber: 'ORG-2026-OUT-00001', answeredAt: at(4), answeredOn: '2026-11-30', executorOfficialId: 'exec-1', decision: 'SATISFIED', reasoning: 'r', delivery: 'POST', informedOfEscalation: true, informedOfCourt: true });
+
+describe('case status (R11)', () => {
+  it('is SUBMITTED before the registry hears of it, then follows the lifecycle', () => {
+    expect(foldCase('c-1', [], 0).status).toBe('SUBMITTED');
+    expect(foldCase('c-1', [submitted], 0).status).toBe('DELIVERED');
+    expect(foldCase('c-1', [submitted, registered], 1).status).toBe('REGISTERED');
+    expect(foldCase('c-1', [submitted, registered, assigned], 1)).toMatchObject({ status: 'ASSIGNED', executorOfficialId: 'exec-1' });
+    expect(foldCase('c-1', [submitted, registered, assigned, answered], 2)).toMatchObject({ status: 'ANSWERED', reply: { kind: 'ANSWER', decision: 'SATISFIED' } });
   });
-  it('follows the lifecycle', () => {
-    expect(deriveStatus(['complaint.submitted'])).toBe('DELIVERED');
-    expect(deriveStatus(['complaint.submitted', 'complaint.registered'])).toBe('REGISTERED');
-    expect(deriveStatus(['complaint.submitted', 'complaint.registered', 'complaint.assigned'])).toBe('ASSIGNED');
+
+  it('does not go back when events arrive out of order', () => {
+    expect(foldCase('c-1', [assigned, submitted] as DomainEvent[] as CaseEvent[], 0).status).toBe('ASSIGNED');
   });
-  it('does not go back when facts arrive out of order', () => {
-    expect(deriveStatus(['complaint.assigned', 'complaint.submitted'])).toBe('ASSIGNED');
+});
+
+describe('transitions', () => {
+  const assignedCase = foldCase('c-1', [submitted, registered, assigned], 1);
+  it('lets the appointed executor reply to an assigned complaint (R9)', () => {
+    expect(checkReply(assignedCase, 'exec-1', 'answer')).toBeNull();
+    expect(checkReply(assignedCase, 'exec-1', 'refuse')).toBeNull();
+  });
+  it('refuses anyone else (FORBIDDEN)', () => {
+    expect(checkReply(assignedCase, 'exec-2', 'answer')?.code).toBe('FORBIDDEN');
+    expect(checkReply(assignedCase, undefined, 'answer')?.code).toBe('FORBIDDEN');
+  });
+  it('rejects illegal transitions with INVALID_TRANSITION', () => {
+    expect(checkReply(foldCase('c-1', [submitted, registered], 1), 'exec-1', 'answer')).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/not yet ASSIGNED/) });
+    expect(checkReply(foldCase('c-1', [submitted, registered, assigned, answered], 2), 'exec-1', 'refuse')).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/already ANSWERED/) });
+    expect(checkManualRegistration(foldCase('c-1', [], 0))?.code).toBe('INVALID_TRANSITION');
+    expect(checkManualRegistration(foldCase('c-1', [submitted, registered], 1))?.message).toMatch(/already registered/);
+    expect(checkManualRegistration(foldCase('c-1', [submitted], 0))).toBeNull();
   });
 });

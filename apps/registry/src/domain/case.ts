@@ -1,4 +1,6 @@
-/** R11: the statuses a complainant sees, in lifecycle order. */
+import type { DomainEvent } from '@shagym/contracts';
+
+/** R11: the statuses a complainant sees, in lifecycle order; ANSWERED and REFUSED end a case. */
 export const STATUS_ORDER = ['SUBMITTED', 'DELIVERED', 'REGISTERED', 'ASSIGNED', 'ANSWERED', 'REFUSED'] as const;
 export type ComplaintStatus = (typeof STATUS_ORDER)[number];
 
@@ -10,32 +12,148 @@ export interface Registration {
   sequence: number;
   registeredAt: string;
   registeredOn: string;
+  entryHash: string | null;
 }
 
-/** The registry office's view of a complaint. */
+export interface Reply {
+  kind: 'ANSWER' | 'REFUSAL';
+  outgoingNumber: string;
+  on: string;
+  at: string;
+  executorOfficialId: string;
+  decision: string | null;
+  refusalReason: string | null;
+  reasoning: string;
+  legalBasis: string | null;
+  delivery: string | null;
+  trackingNumber: string | null;
+  informedOfEscalation: boolean;
+  informedOfCourt: boolean;
+}
+
+/** The registry office's case file of a complaint, folded from the events it knows. */
 export interface ComplaintCase {
   id: string;
   status: ComplaintStatus;
+  /** Version of the registry's own event stream for the complaint (optimistic concurrency). */
+  version: number;
+  channel: string | null;
+  addresseeOrganizationId: string | null;
   registration: Registration | null;
+  executorOfficialId: string | null;
+  reply: Reply | null;
 }
 
-/** A fact about the complaint the registry learned (its own or from another service's event). */
-export type CaseFact = 'complaint.submitted' | 'complaint.registered' | 'complaint.assigned';
+/** The events the case is made of: the registry's own and those it learns from others. */
+export type CaseEvent = Extract<
+  DomainEvent,
+  { type: 'complaint.submitted' | 'complaint.registered' | 'complaint.assigned' | 'complaint.answered' | 'complaint.refused' }
+>;
 
-const STATUS_OF_FACT: Record<CaseFact, ComplaintStatus> = {
-  // Delivered: the registry office of the addressee has received it (R11 "delivery mark").
+const STATUS_OF: Record<CaseEvent['type'], ComplaintStatus> = {
+  // Delivered: the addressee's registry office has received it (R11 "delivery mark").
   'complaint.submitted': 'DELIVERED',
   'complaint.registered': 'REGISTERED',
   'complaint.assigned': 'ASSIGNED',
+  'complaint.answered': 'ANSWERED',
+  'complaint.refused': 'REFUSED',
 };
 
 /**
- * The status is the furthest stage reached, whatever order the facts arrived in (events of
- * different services can overtake each other). A complaint intake accepted but the registry
- * has not yet received is SUBMITTED.
+ * Folds what the registry knows into the case. The status is the furthest stage reached,
+ * whatever order events of different services arrived in. A complaint intake accepted but
+ * the registry has not yet received is SUBMITTED.
  */
-export function deriveStatus(facts: CaseFact[]): ComplaintStatus {
-  let best = 0;
-  for (const f of facts) best = Math.max(best, STATUS_ORDER.indexOf(STATUS_OF_FACT[f]));
-  return STATUS_ORDER[best]!;
+export function foldCase(id: string, events: CaseEvent[], ownVersion: number): ComplaintCase {
+  const c: ComplaintCase = {
+    id,
+    status: 'SUBMITTED',
+    version: ownVersion,
+    channel: null,
+    addresseeOrganizationId: null,
+    registration: null,
+    executorOfficialId: null,
+    reply: null,
+  };
+  let rank = 0;
+  for (const e of [...events].sort((a, b) => a.time.localeCompare(b.time))) {
+    rank = Math.max(rank, STATUS_ORDER.indexOf(STATUS_OF[e.type]));
+    switch (e.type) {
+      case 'complaint.submitted':
+        c.channel = e.data.channel;
+        c.addresseeOrganizationId = e.data.addresseeOrganizationId;
+        break;
+      case 'complaint.registered': {
+        const { complaintId: _c, channel, entryHash, ...reg } = e.data;
+        c.channel = channel;
+        c.registration = { ...reg, entryHash: entryHash ?? null };
+        break;
+      }
+      case 'complaint.assigned':
+        c.executorOfficialId = e.data.executor.officialId;
+        break;
+      case 'complaint.answered':
+        c.reply = {
+          kind: 'ANSWER',
+          outgoingNumber: e.data.outgoingNumber,
+          on: e.data.answeredOn,
+          at: e.data.answeredAt,
+          executorOfficialId: e.data.executorOfficialId,
+          decision: e.data.decision,
+          refusalReason: null,
+          reasoning: e.data.reasoning,
+          legalBasis: e.data.legalBasis ?? null,
+          delivery: e.data.delivery,
+          trackingNumber: e.data.trackingNumber ?? null,
+          informedOfEscalation: e.data.informedOfEscalation,
+          informedOfCourt: e.data.informedOfCourt,
+        };
+        break;
+      case 'complaint.refused':
+        c.reply = {
+          kind: 'REFUSAL',
+          outgoingNumber: e.data.outgoingNumber,
+          on: e.data.refusedOn,
+          at: e.data.refusedAt,
+          executorOfficialId: e.data.executorOfficialId,
+          decision: null,
+          refusalReason: e.data.reason,
+          reasoning: e.data.reasoning,
+          legalBasis: null,
+          delivery: null,
+          trackingNumber: null,
+          informedOfEscalation: e.data.informedOfEscalation,
+          informedOfCourt: e.data.informedOfCourt,
+        };
+        break;
+    }
+  }
+  c.status = STATUS_ORDER[rank]!;
+  return c;
+}
+
+export type TransitionRefusal = { code: 'INVALID_TRANSITION' | 'FORBIDDEN'; message: string };
+
+/**
+ * R9, R17: only the appointed executor may reply or refuse, and only once the complaint is
+ * assigned and before it has been replied to.
+ */
+export function checkReply(c: ComplaintCase, officialId: string | undefined, action: 'answer' | 'refuse'): TransitionRefusal | null {
+  if (c.status === 'ANSWERED' || c.status === 'REFUSED') {
+    return { code: 'INVALID_TRANSITION', message: `cannot ${action}: the complaint is already ${c.status}` };
+  }
+  if (c.status !== 'ASSIGNED') {
+    return { code: 'INVALID_TRANSITION', message: `cannot ${action}: the complaint is ${c.status}, not yet ASSIGNED to an executor` };
+  }
+  if (!officialId || officialId !== c.executorOfficialId) {
+    return { code: 'FORBIDDEN', message: `only the appointed executor may ${action} this complaint` };
+  }
+  return null;
+}
+
+/** R7: a paper complaint waits for the registry office; only a delivered one can be registered. */
+export function checkManualRegistration(c: ComplaintCase): TransitionRefusal | null {
+  if (c.status === 'SUBMITTED') return { code: 'INVALID_TRANSITION', message: 'the complaint has not reached this registry office' };
+  if (c.registration) return { code: 'INVALID_TRANSITION', message: `already registered as ${c.registration.incomingNumber}` };
+  return null;
 }

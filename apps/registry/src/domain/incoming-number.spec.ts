@@ -1,4 +1,4 @@
-import { formatIncomingNumber, gaps, parseIncomingNumber } from './incoming-number';
+import { formatIncomingNumber, formatOutgoingNumber, gaps, parseIncomingNumber } from './incoming-number';
 
 describe('incoming number (R7)', () => {
   it('formats <orgCode>-<year>-<seq> with a five-digit sequence', () => {
@@ -21,5 +21,11 @@ describe('incoming number (R7)', () => {
     expect(gaps([1, 2, 3])).toEqual([]);
     expect(gaps([1, 3, 5])).toEqual([2, 4]);
     expect(gaps([])).toEqual([]);
+  });
+});
+
+describe('outgoing number (R9)', () => {
+  it('is numbered in its own journal with an OUT marker', () => {
+    expect(formatOutgoingNumber('PSCAKT', 2026, 7)).toBe('PSCAKT-2026-OUT-00007');
   });
 });

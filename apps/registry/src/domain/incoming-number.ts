@@ -22,3 +22,9 @@ export function gaps(sequences: number[]): number[] {
   for (let i = 1; i <= max; i++) if (!have.has(i)) missing.push(i);
   return missing;
 }
+
+/** R9: the outgoing number of a reply letter, from the organization's outgoing journal. */
+export function formatOutgoingNumber(orgCode: string, year: number, sequence: number): string {
+  const incoming = formatIncomingNumber(orgCode, year, sequence);
+  return incoming.replace(`-${year}-`, `-${year}-OUT-`);
+}

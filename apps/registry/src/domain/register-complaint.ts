@@ -1,10 +1,11 @@
-import { almatyDate, createEvent, deterministicUuid, type DomainEvent } from '@shagym/contracts';
+import { almatyDate, createEvent, deterministicUuid, type Channel, type DomainEvent } from '@shagym/contracts';
 import { PermanentError, type KnownOrganization } from '@shagym/service-kit';
 import { formatIncomingNumber } from './incoming-number';
+import type { JournalKind } from './journal-chain';
 
 export interface RegisterComplaintPorts {
   findOrganization(id: string): Promise<KnownOrganization | null>;
-  allocate(organizationId: string, year: number, complaintId: string, now: Date): Promise<{ sequence: number; allocatedAt: Date }>;
+  allocate(journal: JournalKind, organizationId: string, year: number, complaintId: string, now: Date): Promise<{ sequence: number; allocatedAt: Date; hash: string }>;
   emit(event: DomainEvent<'complaint.registered'>): Promise<unknown>;
 }
 
@@ -12,43 +13,51 @@ export class OrganizationNotYetKnown extends Error {
   override name = 'OrganizationNotYetKnown';
 }
 
+export interface RegistrationRequest {
+  complaintId: string;
+  organizationId: string;
+  channel: Channel;
+  correlationId: string;
+  /** The event that led to it: the delivery, or the operator's request. */
+  causationId?: string;
+}
+
 /**
  * R7: the registry office registers the complaint — incoming number, registration date
- * (Asia/Almaty) — and it goes on to the head (R2). Portal complaints are registered on
- * delivery. Safe to repeat: the number belongs to the complaint and the event id is derived
- * from the complaint, so a redelivered submission yields the same registration.
+ * (Asia/Almaty), the journal entry's hash for the receipt — and it goes on to the head (R2).
+ * Safe to repeat: the number belongs to the complaint and the event id derives from it, so a
+ * redelivery yields the same registration.
  */
 export class RegisterComplaint {
   constructor(private readonly ports: RegisterComplaintPorts) {}
 
-  async execute(submitted: DomainEvent<'complaint.submitted'>, now = new Date()): Promise<DomainEvent<'complaint.registered'>> {
-    const { complaintId, addresseeOrganizationId, channel } = submitted.data;
-    const org = await this.ports.findOrganization(addresseeOrganizationId);
+  async execute(req: RegistrationRequest, now = new Date()): Promise<DomainEvent<'complaint.registered'>> {
+    const org = await this.ports.findOrganization(req.organizationId);
     // The directory event may still be on its way (another topic): a retryable error.
-    if (!org) throw new OrganizationNotYetKnown(`organization ${addresseeOrganizationId} is not (yet) in the directory`);
+    if (!org) throw new OrganizationNotYetKnown(`organization ${req.organizationId} is not (yet) in the directory`);
     if (!org.acceptsComplaints) throw new PermanentError(`organization ${org.id} does not register complaints`);
 
-    const year = Number(almatyDate(now).slice(0, 4));
-    const allocation = await this.ports.allocate(org.id, year, complaintId, now);
-    const allocatedYear = Number(almatyDate(allocation.allocatedAt).slice(0, 4));
+    const entry = await this.ports.allocate('incoming', org.id, Number(almatyDate(now).slice(0, 4)), req.complaintId, now);
+    const year = Number(almatyDate(entry.allocatedAt).slice(0, 4));
     const event = createEvent({
       type: 'complaint.registered',
-      id: deterministicUuid('complaint.registered', complaintId),
+      id: deterministicUuid('complaint.registered', req.complaintId),
       source: 'registry',
-      subject: complaintId,
-      correlationId: submitted.correlationId,
-      causationId: submitted.id,
-      time: allocation.allocatedAt,
+      subject: req.complaintId,
+      correlationId: req.correlationId,
+      ...(req.causationId ? { causationId: req.causationId } : {}),
+      time: entry.allocatedAt,
       data: {
-        complaintId,
+        complaintId: req.complaintId,
         organizationId: org.id,
         organizationCode: org.code,
-        incomingNumber: formatIncomingNumber(org.code, allocatedYear, allocation.sequence),
-        year: allocatedYear,
-        sequence: allocation.sequence,
-        registeredAt: allocation.allocatedAt.toISOString(),
-        registeredOn: almatyDate(allocation.allocatedAt),
-        channel,
+        incomingNumber: formatIncomingNumber(org.code, year, entry.sequence),
+        year,
+        sequence: entry.sequence,
+        registeredAt: entry.allocatedAt.toISOString(),
+        registeredOn: almatyDate(entry.allocatedAt),
+        channel: req.channel,
+        entryHash: entry.hash,
       },
     });
     await this.ports.emit(event);

@@ -1,18 +1,24 @@
 import type { ConsumerSpec } from '@shagym/service-kit';
+import { registersOnDelivery } from '../domain/registration-policy';
 import type { RegisterComplaint } from '../domain/register-complaint';
 import type { CaseRepository } from '../store/case-repository';
+import type { PolicyRepository } from '../store/policy-repository';
 
 /** The registry office's inbox: delivered complaints are registered (R7), later steps noted. */
-export function complaintConsumer(cases: CaseRepository, register: RegisterComplaint): ConsumerSpec {
+export function complaintConsumer(cases: CaseRepository, policies: PolicyRepository, register: RegisterComplaint): ConsumerSpec {
   return {
     group: 'registry.complaints',
     topics: ['complaints'],
     handlers: {
       'complaint.submitted': async (event) => {
-        await cases.recordFact(event);
-        await register.execute(event);
+        await cases.learn(event);
+        const { complaintId, addresseeOrganizationId, channel } = event.data;
+        // Paper waits for the operator unless the organization registers it on delivery (R7).
+        if (registersOnDelivery(await policies.get(addresseeOrganizationId), channel)) {
+          await register.execute({ complaintId, organizationId: addresseeOrganizationId, channel, correlationId: event.correlationId, causationId: event.id });
+        }
       },
-      'complaint.assigned': (event) => cases.recordFact(event),
+      'complaint.assigned': (event) => cases.learn(event),
     },
   };
 }

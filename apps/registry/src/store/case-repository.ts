@@ -1,68 +1,57 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DomainEvent } from '@shagym/contracts';
+import { decodeEvent, type DomainEvent } from '@shagym/contracts';
 import { isDuplicateKey, type EventLog } from '@shagym/service-kit';
-import { deriveStatus, type CaseFact, type ComplaintCase, type Registration } from '../domain/case';
+import { foldCase, type CaseEvent, type ComplaintCase } from '../domain/case';
 
-/** A fact the registry learned from another service's event: one insert per event id. */
-interface FactDoc {
+/** An event of another service the registry learned about the complaint: one insert per event id. */
+interface LearnedEventDoc {
   _id: string;
   complaintId: string;
-  type: CaseFact;
-  at: Date;
+  type: string;
+  envelope: string;
 }
 
-const factSchema = new Schema<FactDoc>(
-  { _id: String, complaintId: { type: String, required: true }, type: { type: String, required: true }, at: Date },
-  { versionKey: false, collection: 'case_facts' },
+const schema = new Schema<LearnedEventDoc>(
+  { _id: String, complaintId: { type: String, required: true }, type: { type: String, required: true }, envelope: { type: String, required: true } },
+  { versionKey: false, collection: 'case_events' },
 );
-factSchema.index({ complaintId: 1 });
+schema.index({ complaintId: 1 });
+
+const CASE_TYPES = new Set(['complaint.submitted', 'complaint.registered', 'complaint.assigned', 'complaint.answered', 'complaint.refused']);
 
 /**
- * The registry's case file of a complaint: its own events (registration) from the event log
- * plus facts learned from other services. Insert-only, so redelivery and concurrency are
- * safe on FerretDB; the status is derived on read.
+ * The registry's case file of a complaint: its own events (registration, reply) from the
+ * event log plus the events learned from other services. Insert-only, so redelivery and
+ * concurrency are safe on FerretDB; the case is folded on read.
  */
 export class CaseRepository {
-  readonly facts: Model<FactDoc>;
+  readonly learned: Model<LearnedEventDoc>;
 
   constructor(
     conn: Connection,
     private readonly log: EventLog,
   ) {
-    this.facts = conn.model<FactDoc>('CaseFact', factSchema);
+    this.learned = conn.model<LearnedEventDoc>('LearnedEvent', schema);
   }
 
-  async recordFact(event: DomainEvent & { type: CaseFact }): Promise<void> {
+  async learn(event: DomainEvent): Promise<void> {
     try {
-      await this.facts.create({ _id: event.id, complaintId: event.subject, type: event.type, at: new Date(event.time) });
+      await this.learned.create({ _id: event.id, complaintId: event.subject, type: event.type, envelope: JSON.stringify(event) });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
   }
 
   async find(complaintId: string): Promise<ComplaintCase> {
-    const [own, learned] = await Promise.all([
-      this.log.load(complaintId),
-      this.facts.find({ complaintId }, { type: 1 }).lean(),
-    ]);
-    const registered = own.find((e) => e.type === 'complaint.registered');
-    const facts: CaseFact[] = [...learned.map((f) => f.type), ...own.map((e) => e.type as CaseFact)];
-    return {
-      id: complaintId,
-      status: deriveStatus(facts),
-      registration: registered?.type === 'complaint.registered' ? toRegistration(registered.data) : null,
-    };
+    const [own, learned] = await Promise.all([this.log.load(complaintId), this.learned.find({ complaintId }).lean()]);
+    const events = [...own, ...learned.flatMap((d) => {
+      const decoded = decodeEvent(d.envelope);
+      return decoded.ok ? [decoded.event] : [];
+    })].filter((e): e is CaseEvent => CASE_TYPES.has(e.type));
+    return foldCase(complaintId, events, await this.log.currentVersion(complaintId));
   }
-}
 
-export function toRegistration(d: DomainEvent<'complaint.registered'>['data']): Registration {
-  return {
-    organizationId: d.organizationId,
-    organizationCode: d.organizationCode,
-    incomingNumber: d.incomingNumber,
-    year: d.year,
-    sequence: d.sequence,
-    registeredAt: d.registeredAt,
-    registeredOn: d.registeredOn,
-  };
+  async findMany(ids: string[]): Promise<ComplaintCase[]> {
+    return Promise.all(ids.map((id) => this.find(id)));
+  }
 }

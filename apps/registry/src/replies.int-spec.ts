@@ -1,0 +1,143 @@
+import { decodeEvent } from '@shagym/contracts';
+import { createLogger, connectMongo, type RunningService } from '@shagym/service-kit';
+import {
+  as,
+  complaintAssigned,
+  complaintSubmitted,
+  entitiesQuery,
+  gql,
+  IDENTITIES,
+  isolatedEnv,
+  organizationUpserted,
+  publishEvents,
+  readTopic,
+  startInProcess,
+  waitFor,
+} from '@shagym/testing';
+import type { Connection } from 'mongoose';
+import { loadRegistryConfig, startRegistry } from './app';
+
+const ORG = 'org-rep-psc';
+const EXEC = as(IDENTITIES.executor(ORG, 'exec-1'));
+const CASE = entitiesQuery('Complaint', 'id status registration { incomingNumber sequence entryHash } reply { kind outgoingNumber decision refusalReason reasoning delivery trackingNumber informedOfEscalation informedOfCourt }');
+const ANSWER = `mutation($input: AnswerComplaintInput!) { answerComplaint(input: $input) { status reply { kind outgoingNumber decision } } }`;
+const REFUSE = `mutation($input: RefuseComplaintInput!) { refuseComplaint(input: $input) { status reply { kind outgoingNumber refusalReason } } }`;
+const REGISTER = `mutation($id: ID!) { registerComplaint(complaintId: $id) { status registration { incomingNumber } } }`;
+
+describe('registry: registration, replies, refusals and the journal (R7, R9, R17)', () => {
+  const iso = isolatedEnv('replies');
+  let svc: RunningService;
+  let db: Connection;
+  const caseOf = async (id: string) => (await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] })).data?._entities?.[0];
+  const answer = (complaintId: string, headers = EXEC, delivery: Record<string, unknown> = { method: 'POST', trackingNumber: 'KZ123456789' }) =>
+    gql(svc.url, ANSWER, { input: { complaintId, decision: 'PARTIALLY_SATISFIED', reasoning: 'Документы приняты повторно; нарушение срока подтверждено.', legalBasis: 'Закон РК «О государственных услугах», ст. 25', delivery } }, headers);
+
+  /** A complaint delivered, registered and assigned to exec-1. */
+  async function assignedComplaint(): Promise<string> {
+    const submitted = complaintSubmitted(ORG);
+    await publishEvents(iso.topic('complaints'), [submitted]);
+    await waitFor('registered', async () => (await caseOf(submitted.subject))?.registration);
+    await publishEvents(iso.topic('complaints'), [complaintAssigned(ORG, submitted.subject, 'exec-1')]);
+    await waitFor('assigned', async () => (await caseOf(submitted.subject))?.status === 'ASSIGNED');
+    return submitted.subject;
+  }
+
+  beforeAll(async () => {
+    await iso.createTopics();
+    await publishEvents(iso.topic('directory'), [organizationUpserted(ORG, { code: 'REPPSC' })]);
+    svc = await startInProcess(iso, 'registry', (env) => startRegistry(loadRegistryConfig(env)));
+    db = await connectMongo(iso.env.MONGO_URL!, iso.dbName('registry'), createLogger('test', 'silent'));
+  });
+
+  afterAll(async () => {
+    await svc?.stop();
+    await db?.close();
+    await iso.cleanup();
+  });
+
+  it('lets only the appointed executor answer, once, after assignment (R9)', async () => {
+    const submitted = complaintSubmitted(ORG);
+    await publishEvents(iso.topic('complaints'), [submitted]);
+    await waitFor('registered', async () => (await caseOf(submitted.subject))?.registration);
+    const id = submitted.subject;
+
+    const early = await answer(id);
+    expect(early.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+
+    await publishEvents(iso.topic('complaints'), [complaintAssigned(ORG, id, 'exec-1')]);
+    await waitFor('assigned', async () => (await caseOf(id))?.status === 'ASSIGNED');
+
+    expect((await answer(id, as(IDENTITIES.executor(ORG, 'exec-2')))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await answer(id, as(IDENTITIES.citizen('900101300017')))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await answer(id, {})).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const noTracking = await answer(id, EXEC, { method: 'POST' });
+    expect(noTracking.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.delivery.trackingNumber' });
+    const inPerson = await answer(id, EXEC, { method: 'IN_PERSON', handedOverOn: '2026-11-30' });
+    expect(inPerson.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.delivery.recipientSignatureMark' });
+
+    const ok = await answer(id);
+    expect(ok.errors).toBeUndefined();
+    const year = new Date().getFullYear();
+    expect(ok.data.answerComplaint).toEqual({ status: 'ANSWERED', reply: { kind: 'ANSWER', outgoingNumber: `REPPSC-${year}-OUT-00001`, decision: 'PARTIALLY_SATISFIED' } });
+    expect(await caseOf(id)).toMatchObject({ reply: { delivery: 'POST', trackingNumber: 'KZ123456789', informedOfEscalation: true, informedOfCourt: true } });
+
+    const twice = await answer(id);
+    expect(twice.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+    const refuseAfter = await gql(svc.url, REFUSE, { input: { complaintId: id, reason: 'OTHER', reasoning: 'x' } }, EXEC);
+    expect(refuseAfter.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+
+    const events = (await readTopic(iso.topic('complaints'), 6, 10_000)).map((m) => decodeEvent(m.value)).flatMap((d) => (d.ok ? [d.event] : []));
+    expect(events.filter((e) => e.type === 'complaint.answered' && e.subject === id)).toHaveLength(1);
+  });
+
+  it('refuses review with a coded reason, shown as a reply (R17)', async () => {
+    const id = await assignedComplaint();
+    const res = await gql(svc.url, REFUSE, { input: { complaintId: id, reason: 'NO_SIGNATURE', reasoning: 'Жалоба не подписана заявителем (п. 5).' } }, EXEC);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.refuseComplaint).toMatchObject({ status: 'REFUSED', reply: { kind: 'REFUSAL', refusalReason: 'NO_SIGNATURE' } });
+    const empty = await gql(svc.url, REFUSE, { input: { complaintId: id, reason: 'OTHER', reasoning: '  ' } }, EXEC);
+    expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reasoning' });
+  });
+
+  it('lets exactly one of two simultaneous replies through', async () => {
+    const id = await assignedComplaint();
+    const [a, r] = await Promise.all([
+      answer(id),
+      gql(svc.url, REFUSE, { input: { complaintId: id, reason: 'OTHER', reasoning: 'Иное основание.' } }, EXEC),
+    ]);
+    const winners = [a, r].filter((x) => !x.errors);
+    const losers = [a, r].filter((x) => x.errors);
+    expect(winners).toHaveLength(1);
+    expect(losers[0]!.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    expect(await db.collection('event_log').countDocuments({ aggregateId: id, type: { $in: ['complaint.answered', 'complaint.refused'] } })).toBe(1);
+  });
+
+  it('waits for the registry office to register a paper complaint (R7), by its own operator only', async () => {
+    const paper = complaintSubmitted(ORG, undefined, 'POST');
+    await publishEvents(iso.topic('complaints'), [paper]);
+    await waitFor('delivered', async () => (await caseOf(paper.subject))?.status === 'DELIVERED');
+    expect((await caseOf(paper.subject)).registration).toBeNull();
+
+    const stranger = await gql(svc.url, REGISTER, { id: paper.subject }, as(IDENTITIES.operator('org-other', 'op-x')));
+    expect(stranger.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const ok = await gql(svc.url, REGISTER, { id: paper.subject }, as(IDENTITIES.operator(ORG, 'op-1')));
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.registerComplaint.status).toBe('REGISTERED');
+    const again = await gql(svc.url, REGISTER, { id: paper.subject }, as(IDENTITIES.operator(ORG, 'op-1')));
+    expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
+  it('keeps a tamper-evident journal: verifyJournal finds the first altered entry', async () => {
+    const year = new Date().getFullYear();
+    const verify = `query($org: ID!, $year: Int!) { verifyJournal(organizationId: $org, year: $year) { intact entries firstBrokenSequence problem } }`;
+    const headers = as(IDENTITIES.supervisor('org-adgs', 'sup-1'));
+    const before = (await gql(svc.url, verify, { org: ORG, year }, headers)).data.verifyJournal;
+    expect(before).toMatchObject({ intact: true, firstBrokenSequence: null });
+    expect(before.entries).toBeGreaterThanOrEqual(4);
+
+    // Someone with database access quietly re-points entry 2 at another complaint.
+    await db.collection('journal_entries').updateOne({ journal: 'incoming', organizationId: ORG, year, sequence: 2 }, { $set: { complaintId: 'forged' } });
+    const after = (await gql(svc.url, verify, { org: ORG, year }, headers)).data.verifyJournal;
+    expect(after).toMatchObject({ intact: false, firstBrokenSequence: 2, problem: expect.stringMatching(/hash/) });
+  });
+});

@@ -1,0 +1,31 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { DEFAULT_POLICY, type RegistrationPolicy } from '../domain/registration-policy';
+
+interface PolicyDoc extends RegistrationPolicy {
+  _id: string;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+const schema = new Schema<PolicyDoc>(
+  { _id: String, autoRegisterPortal: Boolean, autoRegisterPaper: Boolean, updatedAt: Date, updatedBy: String },
+  { versionKey: false, collection: 'registration_policies' },
+);
+
+/** Per-organization registration settings (R7); a replace by _id: the last setting wins. */
+export class PolicyRepository {
+  readonly model: Model<PolicyDoc>;
+
+  constructor(conn: Connection) {
+    this.model = conn.model<PolicyDoc>('RegistrationPolicy', schema);
+  }
+
+  async get(organizationId: string): Promise<RegistrationPolicy> {
+    const doc = await this.model.findById(organizationId).lean();
+    return doc ? { autoRegisterPortal: doc.autoRegisterPortal, autoRegisterPaper: doc.autoRegisterPaper } : DEFAULT_POLICY;
+  }
+
+  async set(organizationId: string, policy: RegistrationPolicy, by: string): Promise<void> {
+    await this.model.replaceOne({ _id: organizationId }, { _id: organizationId, ...policy, updatedAt: new Date(), updatedBy: by }, { upsert: true });
+  }
+}
