@@ -11,6 +11,7 @@ const SERVICES: Record<string, Record<string, string>> = {
     Complaint: '../../domain/complaint#Complaint as ComplaintModel',
     Individual: '../../domain/complaint#IndividualComplainant as IndividualModel',
     LegalEntity: '../../domain/complaint#LegalEntityComplainant as LegalEntityModel',
+    Attachment: '../../domain/complaint#AttachmentMeta as AttachmentModel',
   },
   registry: {
     Complaint: '../../domain/case#ComplaintCase as ComplaintModel',

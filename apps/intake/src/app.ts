@@ -1,13 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
+import { EscalateComplaint } from './domain/escalate-complaint';
 import { SubmitComplaint } from './domain/submit-complaint';
 import { createResolvers } from './graphql/resolvers';
+import { X509SignatureVerifier } from './signature/x509-verifier';
 import { ComplaintRepository } from './store/complaint-repository';
+import { IntakeFacts } from './store/intake-facts';
 import type { RequestContext } from './context';
 
-export const loadIntakeConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig('intake', env, { PORT: 4001 });
+/** The TEST certification authority, trusted outside production only (signature/README.md). */
+const TEST_CA = join(process.cwd(), 'apps', 'intake', 'src', 'signature', 'test-pki', 'ca.pem');
 
-/** Intake: what the recipient filed (R1, R3–R5). */
+export const loadIntakeConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  loadConfig('intake', env, { PORT: 4001 }, {
+    /** Comma-separated PEM files of the certification authorities whose signatures are accepted (R5). */
+    SIGNATURE_TRUSTED_CA_FILES: z.string().default(''),
+  });
+
+function trustedCas(config: ReturnType<typeof loadIntakeConfig>): string[] {
+  const files = config.SIGNATURE_TRUSTED_CA_FILES.split(',').map((f) => f.trim()).filter(Boolean);
+  if (!files.length && config.NODE_ENV !== 'production' && existsSync(TEST_CA)) files.push(TEST_CA);
+  return files.map((f) => readFileSync(f, 'utf8'));
+}
+
+/** Intake: what the complainant filed, through every channel (R1, R3–R6, R12). */
 export function startIntake(config = loadIntakeConfig()): Promise<RunningService> {
   return startService<typeof config, RequestContext>({
     name: 'intake',
@@ -16,15 +35,34 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
     async setup({ db, eventLog, emit }) {
       const directory = new OrganizationProjection(db);
       const complaints = new ComplaintRepository(eventLog);
+      const facts = new IntakeFacts(db);
       const submit = new SubmitComplaint({
         findAddressee: (id) => directory.find(id),
         findComplaint: (id) => complaints.findById(id),
+        findSameMatter: (who, org, matter) => facts.earliestSameMatter(who, org, matter),
+        rememberMatter: (id, who, org, matter) => facts.rememberMatter(id, who, org, matter),
         emit: (event) => emit(event),
       });
+      const escalate = new EscalateComplaint(
+        {
+          findComplaint: (id) => complaints.findById(id),
+          findAddressee: (id) => directory.find(id),
+          authorizedBodyFor: (region) => directory.findByKindAndRegion('AUTHORIZED_BODY', region),
+          wasReplied: (id) => facts.wasReplied(id),
+        },
+        submit,
+      );
       return {
-        resolvers: createResolvers({ complaints, submit }),
-        consumers: [organizationProjectionConsumer('intake', directory)],
-        models: [directory.model],
+        resolvers: createResolvers({ complaints, submit, escalate, verifier: new X509SignatureVerifier(trustedCas(config)) }),
+        consumers: [
+          organizationProjectionConsumer('intake', directory),
+          {
+            group: 'intake.replies',
+            topics: ['complaints'],
+            handlers: { 'complaint.answered': (e) => facts.learnReply(e), 'complaint.refused': (e) => facts.learnReply(e) },
+          },
+        ],
+        models: [directory.model, facts.matters, facts.replies],
         // Ready to take complaints once it knows whom they can be addressed to.
         readiness: async () => ({ directory: (await directory.count()) > 0 }),
       };

@@ -72,6 +72,8 @@ export const EVENT_CATALOG = {
 
 export type EventType = keyof typeof EVENT_CATALOG;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOG)[T]['schema']>;
+/** What a producer passes: fields with defaults may be left out. */
+export type EventDataInput<T extends EventType> = z.input<(typeof EVENT_CATALOG)[T]['schema']>;
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
 

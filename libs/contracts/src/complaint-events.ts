@@ -35,6 +35,25 @@ export const legalEntityComplainant = z.object({
 export const complainant = z.discriminatedUnion('kind', [individualComplainant, legalEntityComplainant]);
 export type Complainant = z.infer<typeof complainant>;
 
+/** Metadata of an attached file (scan of a paper complaint, evidence); content is stored by intake. */
+export const attachmentMeta = z.object({
+  attachmentId: id,
+  name: z.string().min(1).max(255),
+  mediaType: z.string().min(3).max(100),
+  sizeBytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** R5: how the complaint was signed. */
+export const signatureRecord = z.object({
+  kind: z.enum(['HANDWRITTEN', 'ELECTRONIC']),
+  /** ELECTRONIC: the signer's ИИН/БИН from the certificate (equal to the complainant's). */
+  signerId: z.string().regex(/^\d{12}$/).optional(),
+  /** ELECTRONIC: the certificate's serial number and the algorithm. */
+  certificateSerial: z.string().max(100).optional(),
+  algorithm: z.string().max(40).optional(),
+});
+
 export const complaintSubmittedV1 = z.object({
   complaintId: id,
   channel,
@@ -45,6 +64,23 @@ export const complaintSubmittedV1 = z.object({
   text: z.string().min(1).max(20000),
   language,
   submittedAt: isoTime,
+  /** R5: null when unsigned (a reason the executor may refuse review, R17). */
+  signature: signatureRecord.nullable().optional(),
+  /** POST / IN_PERSON: what the registry office recorded at intake. */
+  paper: z
+    .object({
+      receivedOn: localDate,
+      pages: z.number().int().positive().max(1000),
+      operatorOfficialId: id,
+    })
+    .optional(),
+  attachments: z.array(attachmentMeta).max(20).optional(),
+  /** R6: the complaint is about an employee of this PSC (so it is addressed to that PSC's head). */
+  aboutPscEmployee: z.boolean().optional(),
+  /** R12: the complaint that this one escalates to the authorized body. */
+  escalationOf: id.optional(),
+  /** An earlier complaint from the same complainant to the same body about the same matter. */
+  repeatOf: id.optional(),
 });
 
 export const complaintRegisteredV1 = z.object({

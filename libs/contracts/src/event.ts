@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_CATALOG, type EventData, type EventType, isEventType } from './catalog';
+import { EVENT_CATALOG, type EventData, type EventDataInput, type EventType, isEventType } from './catalog';
 import { envelopeSchema, type ServiceName } from './envelope';
 
 /** A validated event: the envelope with `data` typed by its `type`. */
@@ -75,7 +75,7 @@ export interface NewEvent<T extends EventType> {
   subject: string;
   correlationId: string;
   causationId?: string;
-  data: EventData<T>;
+  data: EventDataInput<T>;
   /** Deterministic ids make "the effect of event X" idempotent; see service-kit EventLog. */
   id?: string;
   time?: Date;

@@ -70,6 +70,11 @@ export class OrganizationProjection {
     return { id: _id, ...rest };
   }
 
+  async findByKindAndRegion(kind: string, region: string): Promise<KnownOrganization | null> {
+    const doc = await this.model.findOne({ kind, region }).sort({ _id: 1 }).lean();
+    return doc ? this.find(doc._id) : null;
+  }
+
   async count(): Promise<number> {
     return this.model.countDocuments();
   }

@@ -14,6 +14,8 @@ export interface SubmitComplaintCommand {
   subject: string;
   text: string;
   language: Language;
+  /** R6: the PSC whose employee the complaint is about; it becomes the addressee. */
+  aboutPscEmployeeOf?: string;
 }
 
 /** The raw input, as a portal form sends it (shape of SubmitComplaintInput). */
@@ -43,6 +45,7 @@ export interface SubmissionInput {
   subject: string;
   text: string;
   language?: Language | string | null;
+  aboutPscEmployeeOf?: string | null;
 }
 
 export const LIMITS = {
@@ -168,6 +171,7 @@ export function validateSubmission(
       subject,
       text: body,
       language: languageOf(input.language),
+      ...(input.aboutPscEmployeeOf ? { aboutPscEmployeeOf: input.aboutPscEmployeeOf } : {}),
     },
   };
 }

@@ -1,11 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, deterministicUuid, type DomainEvent } from '@shagym/contracts';
+import { createEvent, deterministicUuid, type Channel, type DomainEvent, type EventData } from '@shagym/contracts';
 import type { Addressee, Complaint } from './complaint';
+import { matterKey } from './matter';
 import { complainantIdentity, type SubmitComplaintCommand } from './submission';
+
+type Submitted = EventData<'complaint.submitted'>;
+
+/** How the complaint reached the body, beyond what the complainant wrote (R1, R5). */
+export interface Filing {
+  channel: Channel;
+  signature: NonNullable<Submitted['signature']> | null;
+  paper?: Submitted['paper'];
+  attachments?: Submitted['attachments'];
+  /** R12: the complaint this one escalates to the authorized body. */
+  escalationOf?: string;
+}
 
 export interface SubmitComplaintPorts {
   findAddressee(id: string): Promise<Addressee | null>;
   findComplaint(id: string): Promise<Complaint | null>;
+  /** An earlier complaint of the same complainant to the same body about the same matter. */
+  findSameMatter(complainant: string, addresseeId: string, matter: string): Promise<string | null>;
+  rememberMatter(complaintId: string, complainant: string, addresseeId: string, matter: string): Promise<void>;
   /** Appends the event to the log (which is also the outbox): one atomic insert. */
   emit(event: DomainEvent<'complaint.submitted'>): Promise<{ status: 'appended' | 'duplicate' }>;
 }
@@ -14,25 +30,35 @@ export type SubmitOutcome =
   | { kind: 'created' | 'replayed'; complaint: Complaint }
   | { kind: 'rejected'; field: string; message: string; code: 'BAD_USER_INPUT' | 'CONFLICT' };
 
+const rejected = (field: string, message: string, code: 'BAD_USER_INPUT' | 'CONFLICT' = 'BAD_USER_INPUT'): SubmitOutcome => ({ kind: 'rejected', code, field, message });
+
 /**
- * Files a portal complaint (R1). The complaint id is derived from the complainant and the
- * idempotency key, so a retry lands on the same id: the unique event id in the log makes the
- * second insert a duplicate instead of a second complaint.
+ * Files a complaint through any channel (R1). The complaint id is derived from the
+ * complainant and the idempotency key, so a retry lands on the same id: the unique event id
+ * in the log makes the second insert a duplicate instead of a second complaint.
  */
 export class SubmitComplaint {
   constructor(private readonly ports: SubmitComplaintPorts) {}
 
-  async execute(cmd: SubmitComplaintCommand, correlationId: string, now = new Date()): Promise<SubmitOutcome> {
-    const addressee = await this.ports.findAddressee(cmd.addresseeOrganizationId);
-    if (!addressee) {
-      return { kind: 'rejected', code: 'BAD_USER_INPUT', field: 'input.addresseeOrganizationId', message: 'no such organization in the directory' };
+  async execute(cmd: SubmitComplaintCommand, filing: Filing, correlationId: string, now = new Date()): Promise<SubmitOutcome> {
+    let addresseeId = cmd.addresseeOrganizationId;
+    if (cmd.aboutPscEmployeeOf) {
+      // R6: about a PSC employee → to that PSC's head, whatever the complainant picked.
+      const psc = await this.ports.findAddressee(cmd.aboutPscEmployeeOf);
+      if (!psc || psc.kind !== 'PSC') return rejected('input.aboutPscEmployeeOf', 'no such Public Service Center in the directory');
+      addresseeId = psc.id;
     }
+    const addressee = await this.ports.findAddressee(addresseeId);
+    if (!addressee) return rejected('input.addresseeOrganizationId', 'no such organization in the directory');
     if (!addressee.acceptsComplaints) {
-      return { kind: 'rejected', code: 'BAD_USER_INPUT', field: 'input.addresseeOrganizationId', message: 'this organization does not accept complaints; address the head of the service provider or the Ministry (R1)' };
+      return rejected('input.addresseeOrganizationId', 'this organization does not accept complaints; address the head of the service provider or the Ministry (R1)');
     }
-    const complaintId = cmd.idempotencyKey
-      ? deterministicUuid('complaint', complainantIdentity(cmd.complainant), cmd.idempotencyKey)
-      : randomUUID();
+
+    const who = complainantIdentity(cmd.complainant);
+    const complaintId = cmd.idempotencyKey ? deterministicUuid('complaint', who, cmd.idempotencyKey) : randomUUID();
+    const matter = matterKey(cmd.subject);
+    const earlier = filing.escalationOf ? null : await this.ports.findSameMatter(who, addressee.id, matter);
+    const repeatOf = earlier && earlier !== complaintId ? earlier : undefined;
     const event = createEvent({
       type: 'complaint.submitted',
       id: deterministicUuid('complaint.submitted', complaintId),
@@ -42,24 +68,33 @@ export class SubmitComplaint {
       time: now,
       data: {
         complaintId,
-        channel: 'PORTAL',
+        channel: filing.channel,
         complainant: cmd.complainant,
-        addresseeOrganizationId: cmd.addresseeOrganizationId,
+        addresseeOrganizationId: addressee.id,
         subject: cmd.subject,
         text: cmd.text,
         language: cmd.language,
         submittedAt: now.toISOString(),
+        signature: filing.signature,
+        ...(filing.paper ? { paper: filing.paper } : {}),
+        ...(filing.attachments?.length ? { attachments: filing.attachments } : {}),
+        ...(cmd.aboutPscEmployeeOf ? { aboutPscEmployee: true } : {}),
+        ...(filing.escalationOf ? { escalationOf: filing.escalationOf } : {}),
+        ...(repeatOf ? { repeatOf } : {}),
       },
     });
     const result = await this.ports.emit(event);
-    if (result.status === 'appended') return { kind: 'created', complaint: toComplaint(event) };
-
-    const earlier = await this.ports.findComplaint(complaintId);
-    if (!earlier) throw new Error(`complaint ${complaintId} reported as duplicate but not found`);
-    if (!sameContent(earlier, event.data)) {
-      return { kind: 'rejected', code: 'CONFLICT', field: 'input.idempotencyKey', message: 'this idempotency key was already used for a different complaint' };
+    if (result.status === 'appended') {
+      await this.ports.rememberMatter(complaintId, who, addressee.id, matter);
+      return { kind: 'created', complaint: toComplaint(event) };
     }
-    return { kind: 'replayed', complaint: earlier };
+
+    const existing = await this.ports.findComplaint(complaintId);
+    if (!existing) throw new Error(`complaint ${complaintId} reported as duplicate but not found`);
+    if (!sameContent(existing, event.data)) {
+      return rejected('input.idempotencyKey', 'this idempotency key was already used for a different complaint', 'CONFLICT');
+    }
+    return { kind: 'replayed', complaint: existing };
   }
 }
 
@@ -74,12 +109,18 @@ export function toComplaint(event: DomainEvent<'complaint.submitted'>): Complain
     text: d.text,
     language: d.language,
     submittedAt: d.submittedAt,
+    signature: d.signature ?? null,
+    paper: d.paper ?? null,
+    attachments: d.attachments ?? [],
+    aboutPscEmployee: d.aboutPscEmployee ?? false,
+    escalationOf: d.escalationOf ?? null,
+    repeatOf: d.repeatOf ?? null,
   };
 }
 
-function sameContent(a: Complaint, b: DomainEvent<'complaint.submitted'>['data']): boolean {
-  const pick = (x: Pick<Complaint, 'complainant' | 'addresseeOrganizationId' | 'subject' | 'text' | 'language'>) =>
-    JSON.stringify([canonical(x.complainant), x.addresseeOrganizationId, x.subject, x.text, x.language]);
+function sameContent(a: Complaint, b: Submitted): boolean {
+  const pick = (x: { complainant: unknown; addresseeOrganizationId: string; subject: string; text: string; language: string; channel: string }) =>
+    JSON.stringify([canonical(x.complainant), x.addresseeOrganizationId, x.subject, x.text, x.language, x.channel]);
   return pick(a) === pick(b);
 }
 

@@ -1,10 +1,28 @@
-import { badUserInput, conflict, DateScalar, DateTimeScalar } from '@shagym/service-kit';
-import type { ComplaintRepository } from '../store/complaint-repository';
-import type { SubmitComplaint } from '../domain/submit-complaint';
+import { GraphQLError } from 'graphql';
+import { badUserInput, conflict, DateScalar, DateTimeScalar, forbidden, requireIdentity, requireRole } from '@shagym/service-kit';
+import { validateAttachments } from '../domain/attachments';
+import type { EscalateComplaint } from '../domain/escalate-complaint';
+import { canonicalContent, signerMatches, type SignatureVerifier } from '../domain/signature';
+import type { Filing, SubmitComplaint, SubmitOutcome } from '../domain/submit-complaint';
 import { validateSubmission, type SubmissionInput } from '../domain/submission';
+import type { ComplaintRepository } from '../store/complaint-repository';
 import type { Resolvers } from './__generated__/resolvers-types';
 
-export function createResolvers(deps: { complaints: ComplaintRepository; submit: SubmitComplaint }): Resolvers {
+export interface IntakeDeps {
+  complaints: ComplaintRepository;
+  submit: SubmitComplaint;
+  escalate: EscalateComplaint;
+  verifier: SignatureVerifier;
+}
+
+function payload(outcome: SubmitOutcome) {
+  if (outcome.kind === 'rejected') {
+    throw outcome.code === 'CONFLICT' ? conflict(outcome.message, outcome.field) : badUserInput({ field: outcome.field, message: outcome.message });
+  }
+  return { complaint: outcome.complaint, created: outcome.kind === 'created' };
+}
+
+export function createResolvers(deps: IntakeDeps): Resolvers {
   return {
     Date: DateScalar,
     DateTime: DateTimeScalar,
@@ -15,18 +33,61 @@ export function createResolvers(deps: { complaints: ComplaintRepository; submit:
     Mutation: {
       submitComplaint: async (_parent, { input }, ctx) => {
         const validated = validateSubmission(input as SubmissionInput);
-        if (!validated.ok) throw badUserInput(validated.problems);
-        const outcome = await deps.submit.execute(validated.command, ctx.correlationId);
-        if (outcome.kind === 'rejected') {
-          throw outcome.code === 'CONFLICT'
-            ? conflict(outcome.message, outcome.field)
-            : badUserInput({ field: outcome.field, message: outcome.message });
+        const files = validateAttachments('input.attachments', input.attachments);
+        if (!validated.ok || files.problems.length) throw badUserInput([...(validated.ok ? [] : validated.problems), ...files.problems]);
+        const cmd = validated.command;
+        let signature: Filing['signature'] = null;
+        if (input.signature) {
+          // R5: the portal's electronic signature over the canonical content, by the complainant.
+          const verdict = await deps.verifier.verify(canonicalContent(cmd), input.signature, new Date());
+          if (!verdict.ok) throw badUserInput({ field: 'input.signature', message: verdict.reason });
+          if (!signerMatches(verdict.signerId, cmd.complainant)) {
+            throw badUserInput({ field: 'input.signature', message: 'the signer’s ИИН/БИН is not the complainant’s' });
+          }
+          signature = { kind: 'ELECTRONIC', signerId: verdict.signerId, certificateSerial: verdict.certificateSerial, algorithm: verdict.algorithm };
         }
-        return { complaint: outcome.complaint, created: outcome.kind === 'created' };
+        return payload(await deps.submit.execute(cmd, { channel: 'PORTAL', signature, attachments: files.attachments }, ctx.correlationId));
+      },
+      registerPaperComplaint: async (_parent, { input }, ctx) => {
+        const operator = requireRole(ctx.identity, 'OPERATOR');
+        if (!operator.organizationId || !operator.officialId) throw forbidden('the operator must belong to a registry office');
+        // The paper reached this body's registry office: it is the addressee (R1, R7).
+        const validated = validateSubmission({ ...input, addresseeOrganizationId: operator.organizationId } as SubmissionInput);
+        const scans = validateAttachments('input.scans', input.scans);
+        const problems = [...(validated.ok ? [] : validated.problems), ...scans.problems];
+        if (!Number.isInteger(input.pages) || input.pages < 1 || input.pages > 1000) problems.push({ field: 'input.pages', message: 'between 1 and 1000' });
+        if (input.receivedOn > new Date().toISOString().slice(0, 10)) problems.push({ field: 'input.receivedOn', message: 'cannot be in the future' });
+        if (!validated.ok || problems.length) throw badUserInput(problems);
+        return payload(
+          await deps.submit.execute(
+            validated.command,
+            {
+              channel: input.channel,
+              // R5: a missing handwritten signature does not stop intake; it is a reason for refusal (R17).
+              signature: input.signedByHand ? { kind: 'HANDWRITTEN' } : null,
+              paper: { receivedOn: input.receivedOn, pages: input.pages, operatorOfficialId: operator.officialId },
+              attachments: scans.attachments,
+            },
+            ctx.correlationId,
+          ),
+        );
+      },
+      escalateComplaint: async (_parent, { input }, ctx) => {
+        const caller = requireIdentity(ctx.identity);
+        const text = input.text.trim();
+        if (!text || text.length > 20_000) throw badUserInput({ field: 'input.text', message: 'say why you disagree (1–20000 characters)' });
+        const outcome = await deps.escalate.execute({ complaintId: input.complaintId, text, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) }, caller, ctx.correlationId);
+        if (outcome.kind === 'forbidden') throw forbidden(outcome.message);
+        if (outcome.kind === 'invalid') throw new GraphQLError(outcome.message, { extensions: { code: 'INVALID_TRANSITION' } });
+        return payload(outcome);
       },
     },
     Complaint: {
       __resolveReference: (ref) => deps.complaints.findById(ref.id),
+      attachments: (c) => c.attachments,
+    },
+    Attachment: {
+      id: (a) => a.attachmentId,
     },
     Complainant: {
       __resolveType: (c) => (c.kind === 'INDIVIDUAL' ? 'Individual' : 'LegalEntity'),
