@@ -17,6 +17,12 @@ export interface ConsumerSpec {
   handlers: EventHandlers;
   /** Attempts for an ordinary handler error before dead-lettering (infrastructure errors retry until stopped). */
   maxAttempts?: number;
+  /**
+   * Partitions handled at once (each still strictly in order, so one aggregate's events stay
+   * ordered). Handlers must be safe under concurrency across aggregates — they are: writes
+   * are inserts under unique indexes.
+   */
+  partitionsConcurrently?: number;
 }
 
 /** What goes to the dead-letter topic: the reason and the original message, untouched. */
@@ -71,6 +77,7 @@ export class EventConsumer {
       fromBeginning: true,
     });
     await this.consumer.run({
+      partitionsConsumedConcurrently: this.spec.partitionsConcurrently ?? 3,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),

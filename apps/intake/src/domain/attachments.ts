@@ -23,6 +23,7 @@ export function validateAttachments(field: string, list: AttachmentInput[] | nul
   const attachments = items.slice(0, ATTACHMENT_LIMITS.count).map((a, i) => {
     const f = `${field}.${i}`;
     const name = a.name.trim();
+    // eslint-disable-next-line no-control-regex -- control characters make no file name
     if (!name || name.length > 255 || /[/\\\u0000-\u001f]/.test(name)) problems.push({ field: `${f}.name`, message: 'a file name of 1–255 characters without slashes' });
     if (!(ATTACHMENT_LIMITS.mediaTypes as readonly string[]).includes(a.mediaType)) problems.push({ field: `${f}.mediaType`, message: `one of ${ATTACHMENT_LIMITS.mediaTypes.join(', ')}` });
     if (!Number.isInteger(a.sizeBytes) || a.sizeBytes < 1 || a.sizeBytes > ATTACHMENT_LIMITS.sizeBytes) problems.push({ field: `${f}.sizeBytes`, message: `between 1 byte and ${ATTACHMENT_LIMITS.sizeBytes / 1024 / 1024} MiB` });
