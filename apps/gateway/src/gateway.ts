@@ -1,23 +1,47 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { CORRELATION_HEADER, closeServer, createLogger, createMetrics, startHttpServer, type RunningService } from '@shagym/service-kit';
+import {
+  CORRELATION_HEADER,
+  IDENTITY_HEADER,
+  IDENTITY_SIGNATURE_HEADER,
+  closeServer,
+  createLogger,
+  createMetrics,
+  identityHeaders,
+  startHttpServer,
+  type Identity,
+  type RunningService,
+} from '@shagym/service-kit';
 import supergraphSdl from '../supergraph.graphql';
+import { createTokenVerifier } from './auth';
 import { subgraphUrlOverride, type GatewayConfig } from './config';
+import { armor, codeLimitErrors } from './limits';
+import { RateLimiter } from './rate-limit';
 
 interface GatewayContext {
   correlationId: string;
+  identity: Identity | null;
 }
 
 /**
- * The Apollo Gateway over the committed supergraph (composed offline; no live introspection),
- * with subgraph URLs from the environment, the correlation id passed on to every subgraph,
- * and keep-alive connections (Node's fetch pools them).
+ * The Apollo Gateway over the committed supergraph (composed offline; no live introspection).
+ * Authenticates once (JWT), passes the verified caller to every subgraph in signed headers
+ * (never the client's own), limits abuse, and carries the correlation id through.
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningService> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const metrics = createMetrics('gateway');
   const subgraphUrls = new Map<string, string>();
+  const verifyToken = createTokenVerifier({
+    ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
+    ...(config.AUTH_JWKS_FILE ? { jwksFile: config.AUTH_JWKS_FILE } : {}),
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  });
+  const production = config.NODE_ENV === 'production';
 
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -27,22 +51,45 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
       return new RemoteGraphQLDataSource<GatewayContext>({
         url: target,
         willSendRequest({ request, context }) {
-          if (context.correlationId) request.http?.headers.set(CORRELATION_HEADER, context.correlationId);
+          const headers = request.http?.headers;
+          if (!headers) return;
+          if (context.correlationId) headers.set(CORRELATION_HEADER, context.correlationId);
+          // Only the gateway speaks for the caller: drop anything else, then sign who it is.
+          headers.delete(IDENTITY_HEADER);
+          headers.delete(IDENTITY_SIGNATURE_HEADER);
+          if (context.identity) {
+            for (const [k, v] of Object.entries(identityHeaders(context.identity, config.IDENTITY_SIGNING_SECRET))) headers.set(k, v);
+          }
         },
       });
     },
   });
+  const protection = armor(config);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    introspection: !production,
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
+    allowBatchedHttpRequests: false,
+    validationRules: protection.validationRules,
+    plugins: [...protection.plugins, ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    formatError: (formatted) => codeLimitErrors(formatted),
+    // Automatic persisted queries are on (Apollo Server's default in-memory cache).
   });
   await apollo.start();
 
+  const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_BURST);
   const server = await startHttpServer<GatewayContext>({
     host: config.HOST,
     port: config.PORT,
     logger,
     metrics,
+    maxBodyBytes: config.LIMIT_MAX_BODY_BYTES,
+    admit: (req) => {
+      const auth = req.headers.authorization;
+      const client = auth ? createHash('sha256').update(auth).digest('base64url') : (req.socket.remoteAddress ?? 'unknown');
+      const wait = limiter.take(client);
+      return wait === 0 ? { ok: true } : { ok: false, status: 429, code: 'RATE_LIMITED', message: `too many requests; retry in ${wait} s`, retryAfterSeconds: wait };
+    },
     // Ready when every subgraph is: a gateway without its subgraphs can answer nothing whole.
     readiness: async () =>
       Object.fromEntries(
@@ -55,7 +102,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
           }),
         ),
       ),
-    graphql: { server: apollo, context: async (_req, correlationId) => ({ correlationId }) },
+    graphql: {
+      server: apollo,
+      context: async (req, correlationId) => ({ correlationId, identity: await verifyToken(req.headers.authorization) }),
+    },
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;

@@ -1,4 +1,4 @@
-import { gql, isolatedEnv, portalSubmission, ProcessStack, SEEDED, waitFor } from '@shagym/testing';
+import { createTestIssuer, gql, isolatedEnv, portalSubmission, ProcessStack, SEEDED, waitFor, type TestIssuer } from '@shagym/testing';
 
 /**
  * The walking skeleton end to end: five services and the gateway as separate processes on
@@ -21,9 +21,14 @@ describe('walking skeleton through the gateway', () => {
   const iso = isolatedEnv('e2e');
   const stack = new ProcessStack(iso);
   let gateway: string;
+  let issuer: TestIssuer;
+  /** The signed-in complainant of a submission. */
+  const citizen = (input: { complainant: { individual: { iin: string } } }) =>
+    issuer.bearer({ sub: `citizen-${input.complainant.individual.iin}`, roles: ['CITIZEN'], iin: input.complainant.individual.iin });
 
   beforeAll(async () => {
-    ({ gatewayUrl: gateway } = await stack.startAll());
+    issuer = await createTestIssuer();
+    ({ gatewayUrl: gateway } = await stack.startAll({ AUTH_JWKS_FILE: issuer.jwksFile }));
   }, 180_000);
 
   afterAll(async () => {
@@ -33,13 +38,14 @@ describe('walking skeleton through the gateway', () => {
 
   it('takes a complaint from submission to registered, assigned, due and on the timeline', async () => {
     const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau });
-    const submitted = await gql(gateway, SUBMIT, { input }, { 'x-correlation-id': `e2e-${iso.id}` });
+    const me = await citizen(input);
+    const submitted = await gql(gateway, SUBMIT, { input }, { ...me, 'x-correlation-id': `e2e-${iso.id}` });
     expect(submitted.errors).toBeUndefined();
     expect(submitted.headers.get('x-correlation-id')).toBe(`e2e-${iso.id}`);
     const id = submitted.data.submitComplaint.complaint.id;
 
     const complaint = await waitFor('complaint assigned with deadline and timeline', async () => {
-      const res = await gql(gateway, COMPLAINT, { id });
+      const res = await gql(gateway, COMPLAINT, { id }, me);
       const c = res.data?.complaint;
       return c?.status === 'ASSIGNED' && c.deadline && c.timeline.length >= 4 ? c : undefined;
     }, { timeoutMs: 60_000 });
@@ -60,14 +66,16 @@ describe('walking skeleton through the gateway', () => {
   it('numbers 50 concurrent complaints to one organization 1..50 with no gap and no duplicate (R7)', async () => {
     const ids: string[] = await Promise.all(
       Array.from({ length: 50 }, async () => {
-        const res = await gql(gateway, SUBMIT, { input: portalSubmission({ addresseeOrganizationId: SEEDED.pscZhanaozen }) });
+        const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscZhanaozen });
+        const res = await gql(gateway, SUBMIT, { input }, await citizen(input));
         if (res.errors) throw new Error(JSON.stringify(res.errors));
         return res.data.submitComplaint.complaint.id as string;
       }),
     );
     const numbers = await waitFor('all 50 registered', async () => {
+      const supervisor = await issuer.bearer({ sub: 'sup-1', roles: ['SUPERVISOR'], org: 'org-adgs-mangystau', off: 'off-adgs-supervisor' });
       const regs = await Promise.all(
-        ids.map(async (id) => (await gql(gateway, `query($id: ID!) { complaint(id: $id) { registration { sequence incomingNumber } } }`, { id })).data?.complaint?.registration),
+        ids.map(async (id) => (await gql(gateway, `query($id: ID!) { complaint(id: $id) { registration { sequence incomingNumber } } }`, { id }, supervisor)).data?.complaint?.registration),
       );
       return regs.every(Boolean) ? regs : undefined;
     }, { timeoutMs: 90_000, intervalMs: 500 });
@@ -77,7 +85,8 @@ describe('walking skeleton through the gateway', () => {
   });
 
   it('answers bad input through the gateway with BAD_USER_INPUT and the field', async () => {
-    const res = await gql(gateway, SUBMIT, { input: portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau, text: '' }) });
+    const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau, text: '' });
+    const res = await gql(gateway, SUBMIT, { input }, await citizen(input));
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.text' });
   });
 

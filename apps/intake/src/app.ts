@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
+import { ComplaintAccess, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import { EscalateComplaint } from './domain/escalate-complaint';
 import { SubmitComplaint } from './domain/submit-complaint';
@@ -36,6 +36,7 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
       const directory = new OrganizationProjection(db);
       const complaints = new ComplaintRepository(eventLog);
       const facts = new IntakeFacts(db);
+      const access = new ComplaintAccess(db);
       const submit = new SubmitComplaint({
         findAddressee: (id) => directory.find(id),
         findComplaint: (id) => complaints.findById(id),
@@ -53,16 +54,17 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
         submit,
       );
       return {
-        resolvers: createResolvers({ complaints, submit, escalate, verifier: new X509SignatureVerifier(trustedCas(config)) }),
+        resolvers: createResolvers({ access, complaints, submit, escalate, verifier: new X509SignatureVerifier(trustedCas(config)) }),
         consumers: [
           organizationProjectionConsumer('intake', directory),
+          access.consumer('intake'),
           {
             group: 'intake.replies',
             topics: ['complaints'],
             handlers: { 'complaint.answered': (e) => facts.learnReply(e), 'complaint.refused': (e) => facts.learnReply(e) },
           },
         ],
-        models: [directory.model, facts.matters, facts.replies],
+        models: [directory.model, facts.matters, facts.replies, access.model],
         // Ready to take complaints once it knows whom they can be addressed to.
         readiness: async () => ({ directory: (await directory.count()) > 0 }),
       };

@@ -12,6 +12,7 @@ const FIELDS = `id channel addresseeOrganizationId aboutPscEmployee escalationOf
   signature { kind signerId algorithm } paper { receivedOn pages operatorOfficialId } attachments { id name sha256 }`;
 const SUBMIT = `mutation($input: SubmitComplaintInput!) { submitComplaint(input: $input) { created complaint { ${FIELDS} } } }`;
 const PAPER = `mutation($input: RegisterPaperComplaintInput!) { registerPaperComplaint(input: $input) { created complaint { ${FIELDS} } } }`;
+const owner = (input: { complainant: { individual: { iin: string } } }) => as(IDENTITIES.citizen(input.complainant.individual.iin));
 const ESCALATE = `mutation($input: EscalateComplaintInput!) { escalateComplaint(input: $input) { complaint { ${FIELDS} } } }`;
 
 describe('intake: every channel, signatures, R6, repeats and escalation', () => {
@@ -34,7 +35,8 @@ describe('intake: every channel, signatures, R6, repeats and escalation', () => 
     await waitFor('directory', async () => (await fetch(svc.url.replace('/graphql', '/ready'))).ok);
     // The projection is ready when the first organization arrives; wait for all four.
     await waitFor('all organizations', async () => {
-      const res = await gql(svc.url, SUBMIT, { input: portalSubmission({ addresseeOrganizationId: ADGS, idempotencyKey: `probe-${iso.id}` }) });
+      const probe = portalSubmission({ addresseeOrganizationId: ADGS, idempotencyKey: `probe-${iso.id}` });
+      const res = await gql(svc.url, SUBMIT, { input: probe }, owner(probe));
       return !res.errors;
     });
   });
@@ -55,31 +57,34 @@ describe('intake: every channel, signatures, R6, repeats and escalation', () => 
       language: 'ru',
     });
     const signature = { algorithm: 'ED25519', certificatePem: pki('citizen.pem'), signatureBase64: sign(null, content, pki('citizen.key')).toString('base64') };
-    const ok = await gql(svc.url, SUBMIT, { input: { ...input, signature } });
+    const ok = await gql(svc.url, SUBMIT, { input: { ...input, signature } }, owner(input));
     expect(ok.errors).toBeUndefined();
     expect(ok.data.submitComplaint.complaint.signature).toEqual({ kind: 'ELECTRONIC', signerId: '900101300017', algorithm: 'ED25519' });
 
     const otherPerson = portalSubmission({ addresseeOrganizationId: PSC }); // another ИИН, same certificate
-    const bad = await gql(svc.url, SUBMIT, { input: { ...otherPerson, signature } });
+    const bad = await gql(svc.url, SUBMIT, { input: { ...otherPerson, signature } }, owner(otherPerson));
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.signature' });
 
-    const unsigned = await gql(svc.url, SUBMIT, { input: portalSubmission({ addresseeOrganizationId: PSC }) });
+    const plain = portalSubmission({ addresseeOrganizationId: PSC });
+    const unsigned = await gql(svc.url, SUBMIT, { input: plain }, owner(plain));
     expect(unsigned.data.submitComplaint.complaint.signature).toBeNull(); // accepted, flagged for R17
   });
 
   it('addresses a complaint about a PSC employee to that PSC (R6), whatever was picked', async () => {
-    const res = await gql(svc.url, SUBMIT, { input: portalSubmission({ addresseeOrganizationId: MINISTRY, aboutPscEmployeeOf: OTHER_PSC }) });
+    const aboutPsc = portalSubmission({ addresseeOrganizationId: MINISTRY, aboutPscEmployeeOf: OTHER_PSC });
+    const res = await gql(svc.url, SUBMIT, { input: aboutPsc }, owner(aboutPsc));
     expect(res.data.submitComplaint.complaint).toMatchObject({ addresseeOrganizationId: OTHER_PSC, aboutPscEmployee: true });
-    const notPsc = await gql(svc.url, SUBMIT, { input: portalSubmission({ addresseeOrganizationId: PSC, aboutPscEmployeeOf: MINISTRY }) });
+    const wrongPsc = portalSubmission({ addresseeOrganizationId: PSC, aboutPscEmployeeOf: MINISTRY });
+    const notPsc = await gql(svc.url, SUBMIT, { input: wrongPsc }, owner(wrongPsc));
     expect(notPsc.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.aboutPscEmployeeOf' });
   });
 
   it('links a repeat complaint about the same matter to the earlier one', async () => {
     const first = portalSubmission({ addresseeOrganizationId: PSC, subject: 'Очередь в ЦОН — 3 часа' });
-    const a = await gql(svc.url, SUBMIT, { input: first });
-    const b = await gql(svc.url, SUBMIT, { input: { ...first, subject: 'очередь в ЦОН 3 часа!', text: 'Снова то же самое.' } });
+    const a = await gql(svc.url, SUBMIT, { input: first }, owner(first));
+    const b = await gql(svc.url, SUBMIT, { input: { ...first, subject: 'очередь в ЦОН 3 часа!', text: 'Снова то же самое.' } }, owner(first));
     expect(b.data.submitComplaint.complaint.repeatOf).toBe(a.data.submitComplaint.complaint.id);
-    const elsewhere = await gql(svc.url, SUBMIT, { input: { ...first, addresseeOrganizationId: OTHER_PSC } });
+    const elsewhere = await gql(svc.url, SUBMIT, { input: { ...first, addresseeOrganizationId: OTHER_PSC } }, owner(first));
     expect(elsewhere.data.submitComplaint.complaint.repeatOf).toBeNull();
   });
 
@@ -116,10 +121,10 @@ describe('intake: every channel, signatures, R6, repeats and escalation', () => 
   it('escalates an answered complaint to the authorized body of the region (R12), only by the complainant', async () => {
     const input = portalSubmission({ addresseeOrganizationId: PSC });
     const iin = input.complainant.individual.iin;
-    const first = (await gql(svc.url, SUBMIT, { input })).data.submitComplaint.complaint.id;
-    const owner = as(IDENTITIES.citizen(iin));
+    const complainant = as(IDENTITIES.citizen(iin));
+    const first = (await gql(svc.url, SUBMIT, { input }, complainant)).data.submitComplaint.complaint.id;
 
-    const early = await gql(svc.url, ESCALATE, { input: { complaintId: first, text: 'Не согласна с ответом.' } }, owner);
+    const early = await gql(svc.url, ESCALATE, { input: { complaintId: first, text: 'Не согласна с ответом.' } }, complainant);
     expect(early.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
 
     await publishEvents(iso.topic('complaints'), [
@@ -135,11 +140,11 @@ describe('intake: every channel, signatures, R6, repeats and escalation', () => 
     expect(stranger.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const escalated = await waitFor('escalation accepted', async () => {
-      const res = await gql(svc.url, ESCALATE, { input: { complaintId: first, text: 'Не согласна с ответом: срок нарушен.', idempotencyKey: `esc-${iso.id}` } }, owner);
+      const res = await gql(svc.url, ESCALATE, { input: { complaintId: first, text: 'Не согласна с ответом: срок нарушен.', idempotencyKey: `esc-${iso.id}` } }, complainant);
       return res.errors ? undefined : res.data.escalateComplaint.complaint;
     });
     expect(escalated).toMatchObject({ addresseeOrganizationId: ADGS, escalationOf: first, channel: 'PORTAL' });
-    const again = await gql(svc.url, ESCALATE, { input: { complaintId: escalated.id, text: 'И снова.' } }, owner);
+    const again = await gql(svc.url, ESCALATE, { input: { complaintId: escalated.id, text: 'И снова.' } }, complainant);
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
   });
 });

@@ -1,4 +1,4 @@
-import { loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
+import { ComplaintAccess, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import { RegisterComplaint } from './domain/register-complaint';
 import { ReplyToComplaint } from './domain/reply-to-complaint';
@@ -22,6 +22,7 @@ export function startRegistry(config = loadRegistryConfig()): Promise<RunningSer
       const journal = new Journal(db);
       const cases = new CaseRepository(db, eventLog);
       const policies = new PolicyRepository(db);
+      const access = new ComplaintAccess(db);
       const allocate = journal.allocate.bind(journal);
       const register = new RegisterComplaint({ findOrganization: (id) => organizations.find(id), allocate, emit });
       const reply = new ReplyToComplaint({
@@ -31,9 +32,9 @@ export function startRegistry(config = loadRegistryConfig()): Promise<RunningSer
         emit: (event, expectedVersion) => emit(event, { expectedVersion }),
       });
       return {
-        resolvers: createResolvers({ cases, journal, policies, organizations, register, reply }),
-        consumers: [complaintConsumer(cases, policies, register), organizationProjectionConsumer('registry', organizations)],
-        models: [organizations.model, journal.model, cases.learned, policies.model],
+        resolvers: createResolvers({ access, cases, journal, policies, organizations, register, reply }),
+        consumers: [complaintConsumer(cases, policies, register), organizationProjectionConsumer('registry', organizations), access.consumer('registry')],
+        models: [organizations.model, journal.model, cases.learned, policies.model, access.model],
       };
     },
   });

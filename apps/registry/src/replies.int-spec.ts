@@ -24,11 +24,13 @@ const ANSWER = `mutation($input: AnswerComplaintInput!) { answerComplaint(input:
 const REFUSE = `mutation($input: RefuseComplaintInput!) { refuseComplaint(input: $input) { status reply { kind outgoingNumber refusalReason } } }`;
 const REGISTER = `mutation($id: ID!) { registerComplaint(complaintId: $id) { status registration { incomingNumber } } }`;
 
+const SUPERVISOR = as(IDENTITIES.supervisor('org-adgs', 'sup-1'));
+
 describe('registry: registration, replies, refusals and the journal (R7, R9, R17)', () => {
   const iso = isolatedEnv('replies');
   let svc: RunningService;
   let db: Connection;
-  const caseOf = async (id: string) => (await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] })).data?._entities?.[0];
+  const caseOf = async (id: string) => (await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] }, SUPERVISOR)).data?._entities?.[0];
   const answer = (complaintId: string, headers = EXEC, delivery: Record<string, unknown> = { method: 'POST', trackingNumber: 'KZ123456789' }) =>
     gql(svc.url, ANSWER, { input: { complaintId, decision: 'PARTIALLY_SATISFIED', reasoning: 'Документы приняты повторно; нарушение срока подтверждено.', legalBasis: 'Закон РК «О государственных услугах», ст. 25', delivery } }, headers);
 

@@ -23,7 +23,11 @@ export interface HttpServerOptions<C extends BaseContext> {
   /** Largest request body accepted (bytes); larger ones get 413 before parsing. */
   maxBodyBytes?: number;
   routes?: HttpRoute[];
+  /** Decides whether a GraphQL request may proceed (e.g. a rate limit); refusals get a coded error. */
+  admit?: (req: IncomingMessage) => Admission;
 }
+
+export type Admission = { ok: true } | { ok: false; status: number; code: string; message: string; retryAfterSeconds?: number };
 
 /**
  * One HTTP server per service: /graphql, /health (liveness), /ready (dependencies),
@@ -69,6 +73,11 @@ export async function startHttpServer<C extends BaseContext>(opts: HttpServerOpt
 
   async function handleGraphql(req: IncomingMessage, res: ServerResponse, correlationId: string) {
     const graphql = opts.graphql!;
+    const admission = opts.admit?.(req) ?? { ok: true };
+    if (!admission.ok) {
+      if (admission.retryAfterSeconds) res.setHeader('retry-after', String(admission.retryAfterSeconds));
+      return sendJson(res, admission.status, { errors: [{ message: admission.message, extensions: { code: admission.code } }] });
+    }
     const raw = await readBody(req, maxBody);
     if (raw === null) return sendJson(res, 413, { errors: [{ message: 'request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
     const headers = new HeaderMap();

@@ -14,3 +14,4 @@ export * from './service';
 export * from './scalars';
 export * from './organization-projection';
 export * from './identity';
+export * from './complaint-access';

@@ -7,3 +7,4 @@ export * from './stack';
 export * from './events';
 export * from './in-process';
 export * from './identity';
+export * from './tokens';

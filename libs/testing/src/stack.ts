@@ -74,13 +74,14 @@ export class ProcessStack {
     return proc;
   }
 
-  async startAll(): Promise<{ gatewayUrl: string }> {
+  /** Starts the five services, then the gateway trusting `gatewayEnv` (e.g. AUTH_JWKS_FILE). */
+  async startAll(gatewayEnv: Record<string, string> = {}): Promise<{ gatewayUrl: string }> {
     this.bundle([...SERVICES, 'gateway']);
     // Routing first: it seeds the directory that intake needs to be ready.
     await this.startService('routing');
     await Promise.all(SERVICES.filter((s) => s !== 'routing').map((s) => this.startService(s)));
     const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, this.procs.get(s)!.url]));
-    const gateway = await this.startService('gateway', urls);
+    const gateway = await this.startService('gateway', { ...urls, ...gatewayEnv });
     return { gatewayUrl: gateway.url };
   }
 

@@ -1,5 +1,17 @@
 import { GraphQLError } from 'graphql';
-import { badUserInput, conflict, DateScalar, DateTimeScalar, forbidden, requireIdentity, requireRole } from '@shagym/service-kit';
+import {
+  badUserInput,
+  conflict,
+  DateScalar,
+  DateTimeScalar,
+  forbidden,
+  requireIdentity,
+  requireRole,
+  type ComplaintAccess,
+  type Identity,
+} from '@shagym/service-kit';
+import type { Complainant } from '@shagym/contracts';
+import type { Complaint } from '../domain/complaint';
 import { validateAttachments } from '../domain/attachments';
 import type { EscalateComplaint } from '../domain/escalate-complaint';
 import { canonicalContent, signerMatches, type SignatureVerifier } from '../domain/signature';
@@ -9,6 +21,7 @@ import type { ComplaintRepository } from '../store/complaint-repository';
 import type { Resolvers } from './__generated__/resolvers-types';
 
 export interface IntakeDeps {
+  access: ComplaintAccess;
   complaints: ComplaintRepository;
   submit: SubmitComplaint;
   escalate: EscalateComplaint;
@@ -22,20 +35,42 @@ function payload(outcome: SubmitOutcome) {
   return { complaint: outcome.complaint, created: outcome.kind === 'created' };
 }
 
+/** The portal files in the signed-in complainant's own name: their ИИН or БИН. */
+function requireComplainant(identity: Identity | null, complainant: Complainant): void {
+  const caller = requireRole(identity, 'CITIZEN', 'COMPANY');
+  const own = complainant.kind === 'INDIVIDUAL' ? caller.iin === complainant.iin : caller.bin === complainant.bin;
+  if (!own) throw forbidden('you may file a complaint only in your own name (your ИИН or БИН)');
+}
+
 export function createResolvers(deps: IntakeDeps): Resolvers {
+  /** The complaint if the caller may see it (issue 8): intake knows its parties first-hand. */
+  const visible = async (identity: Identity | null, complaint: Complaint | null): Promise<Complaint | null> => {
+    if (!complaint) {
+      requireIdentity(identity);
+      return null;
+    }
+    const c = complaint.complainant;
+    await deps.access.authorize(identity, complaint.id, {
+      ...(c.kind === 'INDIVIDUAL' ? { complainantIin: c.iin } : { complainantBin: c.bin }),
+      organizationIds: [complaint.addresseeOrganizationId],
+    });
+    return complaint;
+  };
   return {
     Date: DateScalar,
     DateTime: DateTimeScalar,
     Language: { RU: 'ru', KK: 'kk', EN: 'en' },
     Query: {
-      complaint: (_parent, { id }) => deps.complaints.findById(id),
+      complaint: async (_parent, { id }, ctx) => visible(ctx.identity, await deps.complaints.findById(id)),
     },
     Mutation: {
       submitComplaint: async (_parent, { input }, ctx) => {
+        requireRole(ctx.identity, 'CITIZEN', 'COMPANY');
         const validated = validateSubmission(input as SubmissionInput);
         const files = validateAttachments('input.attachments', input.attachments);
         if (!validated.ok || files.problems.length) throw badUserInput([...(validated.ok ? [] : validated.problems), ...files.problems]);
         const cmd = validated.command;
+        requireComplainant(ctx.identity, cmd.complainant);
         let signature: Filing['signature'] = null;
         if (input.signature) {
           // R5: the portal's electronic signature over the canonical content, by the complainant.
@@ -83,7 +118,7 @@ export function createResolvers(deps: IntakeDeps): Resolvers {
       },
     },
     Complaint: {
-      __resolveReference: (ref) => deps.complaints.findById(ref.id),
+      __resolveReference: async (ref, ctx) => visible(ctx.identity, await deps.complaints.findById(ref.id)),
       attachments: (c) => c.attachments,
     },
     Attachment: {

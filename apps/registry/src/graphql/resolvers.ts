@@ -7,6 +7,7 @@ import {
   forbidden,
   requireIdentity,
   requireRole,
+  type ComplaintAccess,
   type Identity,
   type OrganizationProjection,
 } from '@shagym/service-kit';
@@ -20,6 +21,7 @@ import type { PolicyRepository } from '../store/policy-repository';
 import type { Resolvers } from './__generated__/resolvers-types';
 
 export interface RegistryDeps {
+  access: ComplaintAccess;
   cases: CaseRepository;
   journal: Journal;
   policies: PolicyRepository;
@@ -63,7 +65,10 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
     Date: DateScalar,
     DateTime: DateTimeScalar,
     Complaint: {
-      __resolveReference: (ref) => deps.cases.find(ref.id),
+      __resolveReference: async (ref, ctx) => {
+        await deps.access.authorize(ctx.identity, ref.id);
+        return deps.cases.find(ref.id);
+      },
     },
     Query: {
       registrationJournal: async (_p, { organizationId, year, filter, first, after }, ctx) => {

@@ -1,0 +1,91 @@
+import { createTestIssuer, gql, isolatedEnv, portalSubmission, ProcessStack, SEEDED, waitFor, type TestIssuer } from '@shagym/testing';
+
+/**
+ * The edge: tokens verified once at the gateway, the caller passed to subgraphs in signed
+ * headers (never the client's own), abuse limits with coded refusals — and the complaint's
+ * whole path to the authorized body (R9, R12, R13) driven by three different people's tokens.
+ */
+const SUBMIT = `mutation($input: SubmitComplaintInput!) { submitComplaint(input: $input) { complaint { id } } }`;
+const VIEW = `query($id: ID!) { complaint(id: $id) { id status escalationOf addresseeOrganizationId
+  registration { organizationCode } assignment { executor { id organization { id } } } deadline { rule termWorkingDays } } }`;
+
+describe('gateway edge', () => {
+  const iso = isolatedEnv('edge');
+  const stack = new ProcessStack(iso);
+  let gateway: string;
+  let issuer: TestIssuer;
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+    ({ gatewayUrl: gateway } = await stack.startAll({ AUTH_JWKS_FILE: issuer.jwksFile, LIMIT_MAX_DEPTH: '8', LIMIT_MAX_ALIASES: '5', LIMIT_MAX_BODY_BYTES: '20000' }));
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack.stopAll();
+    await iso.cleanup();
+  });
+
+  it('refuses bad tokens and ignores identity headers a client forges', async () => {
+    const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau });
+    const anonymous = await gql(gateway, SUBMIT, { input });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const garbage = await gql(gateway, SUBMIT, { input }, { authorization: 'Bearer not.a.token' });
+    expect(garbage.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(garbage.status).toBe(401);
+    const otherAudience = await issuer.sign({ sub: 'x', roles: ['CITIZEN'], iin: input.complainant.individual.iin }, { audience: 'someone-else' });
+    expect((await gql(gateway, SUBMIT, { input }, { authorization: `Bearer ${otherAudience}` })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const expired = await issuer.sign({ sub: 'x', roles: ['CITIZEN'], iin: input.complainant.individual.iin }, { expiresIn: '-1m' });
+    expect((await gql(gateway, SUBMIT, { input }, { authorization: `Bearer ${expired}` })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // A client sending the internal headers itself gains nothing: the gateway drops them.
+    const forged = Buffer.from(JSON.stringify({ subject: 'x', roles: ['SUPERVISOR'] })).toString('base64url');
+    const sneaky = await gql(gateway, SUBMIT, { input }, { 'x-shagym-identity': forged, 'x-shagym-identity-signature': 'abc' });
+    expect(sneaky.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('limits depth, aliases and body size with coded refusals', async () => {
+    const deep = `{ organization(id: "org-psc-aktau") { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } }`;
+    expect((await gql(gateway, deep)).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
+    const aliases = `{ ${Array.from({ length: 7 }, (_, i) => `a${i}: organization(id: "org-psc-aktau") { id }`).join(' ')} }`;
+    expect((await gql(gateway, aliases)).errors?.[0]?.extensions?.code).toBe('TOO_MANY_ALIASES');
+    const huge = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename }`, pad: 'x'.repeat(30_000) }) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('takes a complaint through reply and escalation to the authorized body with each party’s own token (R9, R12, R13)', async () => {
+    const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau });
+    const iin = input.complainant.individual.iin;
+    const me = await issuer.bearer({ sub: `citizen-${iin}`, roles: ['CITIZEN'], iin });
+    const id = (await gql(gateway, SUBMIT, { input }, me)).data.submitComplaint.complaint.id;
+
+    const assigned = await waitFor('assigned', async () => {
+      const c = (await gql(gateway, VIEW, { id }, me)).data?.complaint;
+      return c?.status === 'ASSIGNED' && c.assignment ? c : undefined;
+    });
+    // Another citizen cannot see it.
+    const stranger = await issuer.bearer({ sub: 'citizen-x', roles: ['CITIZEN'], iin: '900101300017' });
+    expect((await gql(gateway, VIEW, { id }, stranger)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const executor = assigned.assignment.executor;
+    const execToken = await issuer.bearer({ sub: executor.id, roles: ['EXECUTOR'], off: executor.id, org: executor.organization.id });
+    const answer = await gql(
+      gateway,
+      `mutation($input: AnswerComplaintInput!) { answerComplaint(input: $input) { status reply { outgoingNumber } } }`,
+      { input: { complaintId: id, decision: 'NOT_SATISFIED', reasoning: 'Оснований для удовлетворения жалобы не установлено.', delivery: { method: 'PORTAL' } } },
+      execToken,
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.answerComplaint.status).toBe('ANSWERED');
+
+    const escalated = await waitFor('escalation accepted', async () => {
+      const res = await gql(gateway, `mutation($input: EscalateComplaintInput!) { escalateComplaint(input: $input) { complaint { id } } }`, { input: { complaintId: id, text: 'Не согласна с ответом ЦОН.', idempotencyKey: `esc-${iso.id}` } }, me);
+      return res.errors ? undefined : res.data.escalateComplaint.complaint.id;
+    });
+    const second = await waitFor('escalation registered with a 15-day term', async () => {
+      const c = (await gql(gateway, VIEW, { id: escalated }, me)).data?.complaint;
+      return c?.registration && c.deadline ? c : undefined;
+    });
+    expect(second).toMatchObject({ escalationOf: id, addresseeOrganizationId: 'org-adgs-mangystau', registration: { organizationCode: 'ADGSMNG' }, deadline: { rule: 'R13', termWorkingDays: 15 } });
+  });
+});
