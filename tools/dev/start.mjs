@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle } from '../build/bundle.mjs';
+import { ensureDevKeys } from '../auth/dev-issuer.mjs';
 import * as infra from '../infra/infra.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -118,7 +119,9 @@ try {
       }),
     );
   }
-  run('gateway', { ...common, ...urls, PORT: String(GATEWAY_PORT) });
+  // Development identity provider: the gateway trusts the dev issuer's keys unless a real one is set.
+  const auth = process.env.AUTH_JWKS_URL || process.env.AUTH_JWKS_FILE ? {} : { AUTH_JWKS_FILE: (await ensureDevKeys()).jwksFile };
+  run('gateway', { ...common, ...urls, ...auth, PORT: String(GATEWAY_PORT) });
   await waitReady('gateway', GATEWAY_PORT);
   const gw = `http://127.0.0.1:${GATEWAY_PORT}`;
   console.log(`
@@ -131,6 +134,7 @@ try {
     Kafka:             ${env.kafkaBrokers}
     MongoDB (wire):    ${env.mongoUrl}
     Logs:              ${logDir}/<service>.log
+    Sign in (dev):     npm run token -- citizen 900101300017   → Authorization: Bearer <token>
 
   Ctrl-C stops everything; data stays in .data/ for the next start.
 `);

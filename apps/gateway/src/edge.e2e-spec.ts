@@ -1,4 +1,4 @@
-import { createTestIssuer, gql, isolatedEnv, portalSubmission, ProcessStack, SEEDED, waitFor, type TestIssuer } from '@shagym/testing';
+import { collectSubscription, createTestIssuer, gql, isolatedEnv, portalSubmission, ProcessStack, SEEDED, waitFor, type TestIssuer } from '@shagym/testing';
 
 /**
  * The edge: tokens verified once at the gateway, the caller passed to subgraphs in signed
@@ -51,6 +51,40 @@ describe('gateway edge', () => {
     const huge = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename }`, pad: 'x'.repeat(30_000) }) });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('streams live complaint events over a WebSocket, de-identified for analysts, resumable without a gap', async () => {
+    const ws = gateway.replace('http://', 'ws://').replace('/graphql', '/subscriptions');
+    const EVENTS = `subscription($filter: ComplaintEventFilter, $after: String) { complaintEvents(filter: $filter, after: $after) { cursor type complaintId organizationId region data } }`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau });
+      const me = await issuer.bearer({ sub: `c-${i}`, roles: ['CITIZEN'], iin: input.complainant.individual.iin });
+      ids.push((await gql(gateway, SUBMIT, { input }, me)).data.submitComplaint.complaint.id);
+    }
+    type Item = { complaintEvents: { cursor: string; type: string; complaintId: string; organizationId: string; region: string; data: string } };
+    const mine = (items: Item[]) => items.map((i) => i.complaintEvents).filter((e) => ids.includes(e.complaintId));
+    const analyst = (await issuer.bearer({ sub: 'analyst-1', roles: ['ANALYST'] })).authorization;
+
+    const all = await collectSubscription<Item>(ws, EVENTS, { filter: { types: ['complaint.submitted'], regions: ['MANGYSTAU'] }, after: 'beginning' }, analyst, (items) => mine(items).length >= 3);
+    expect(all.errors).toEqual([]);
+    const submitted = mine(all.items);
+    expect(submitted.map((e) => e.complaintId).sort()).toEqual([...ids].sort());
+    expect(submitted.every((e) => e.type === 'complaint.submitted' && e.region === 'MANGYSTAU' && e.organizationId === SEEDED.pscAktau)).toBe(true);
+    const data = JSON.parse(submitted[0]!.data);
+    expect(data.complainant).toEqual({ kind: 'INDIVIDUAL' }); // no ИИН, no name, no address
+    expect(data.text).toBeUndefined();
+
+    // Resume after the first event received: the other two arrive, the first does not.
+    const first = submitted[0]!;
+    const resumed = await collectSubscription<Item>(ws, EVENTS, { filter: { types: ['complaint.submitted'] }, after: first.cursor }, analyst, (items) => mine(items).length >= 2, 20_000);
+    const again = mine(resumed.items).map((e) => e.complaintId);
+    expect(again).not.toContain(first.complaintId);
+    expect(again.sort()).toEqual(ids.filter((id) => id !== first.complaintId).sort());
+
+    const citizen = (await issuer.bearer({ sub: 'c-x', roles: ['CITIZEN'], iin: '900101300017' })).authorization;
+    const refused = await collectSubscription(ws, EVENTS, {}, citizen, () => true, 10_000);
+    expect(refused.errors[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('takes a complaint through reply and escalation to the authorized body with each party’s own token (R9, R12, R13)', async () => {

@@ -8,6 +8,7 @@ import {
   IDENTITY_HEADER,
   IDENTITY_SIGNATURE_HEADER,
   closeServer,
+  createKafka,
   createLogger,
   createMetrics,
   identityHeaders,
@@ -15,11 +16,14 @@ import {
   type Identity,
   type RunningService,
 } from '@shagym/service-kit';
+import { asyncApiDocument } from '@shagym/contracts';
 import supergraphSdl from '../supergraph.graphql';
 import { createTokenVerifier } from './auth';
 import { subgraphUrlOverride, type GatewayConfig } from './config';
 import { armor, codeLimitErrors } from './limits';
 import { RateLimiter } from './rate-limit';
+import { DirectoryCache } from './subscriptions/directory-cache';
+import { attachSubscriptions } from './subscriptions/server';
 
 interface GatewayContext {
   correlationId: string;
@@ -77,6 +81,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
   });
   await apollo.start();
 
+  const asyncApi = JSON.stringify(asyncApiDocument(), null, 2);
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_BURST);
   const server = await startHttpServer<GatewayContext>({
     host: config.HOST,
@@ -84,6 +89,16 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     logger,
     metrics,
     maxBodyBytes: config.LIMIT_MAX_BODY_BYTES,
+    routes: [
+      {
+        // The event contract for other agencies, generated from the contracts library.
+        prefix: '/asyncapi.json',
+        handle: async (_req, res) => {
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(asyncApi);
+        },
+      },
+    ],
     admit: (req) => {
       const auth = req.headers.authorization;
       const client = auth ? createHash('sha256').update(auth).digest('base64url') : (req.socket.remoteAddress ?? 'unknown');
@@ -107,6 +122,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
       context: async (req, correlationId) => ({ correlationId, identity: await verifyToken(req.headers.authorization) }),
     },
   });
+  // Live complaint events over graphql-ws, fed from Kafka (issue 8).
+  const kafka = createKafka('shagym-gateway', config.KAFKA_BROKERS, logger);
+  const directory = new DirectoryCache(kafka, config.KAFKA_TOPIC_PREFIX);
+  await directory.start();
+  const subscriptions = attachSubscriptions({ server, kafka, topicPrefix: config.KAFKA_TOPIC_PREFIX, verifyToken, directory, logger });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;
   logger.info({ url, subgraphs: Object.fromEntries(subgraphUrls) }, 'ready');
@@ -115,8 +135,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     port,
     logger,
     async stop() {
+      await subscriptions.close();
       await closeServer(server);
       await apollo.stop();
+      await directory.stop();
     },
   };
 }

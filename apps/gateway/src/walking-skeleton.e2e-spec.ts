@@ -52,7 +52,7 @@ describe('walking skeleton through the gateway', () => {
 
     const year = new Date().getFullYear();
     expect(complaint.registration).toMatchObject({ organizationCode: 'PSCAKT', sequence: 1, year, incomingNumber: `PSCAKT-${year}-00001` });
-    expect(complaint.assignment.executor).toEqual({ fullName: 'Утепова Гульнара Сериковна', organization: { code: 'PSCAKT' } });
+    expect(complaint.assignment.executor).toEqual({ fullName: 'Бекмурзаев Тимур Асланович', organization: { code: 'PSCAKT' } });
     expect(complaint.deadline).toMatchObject({ rule: 'R8', termWorkingDays: 5, startsOn: complaint.registration.registeredOn });
     expect(complaint.deadline.dueOn > complaint.deadline.startsOn).toBe(true);
     // Assignment (routing) and the term (deadline) both follow registration, in parallel.

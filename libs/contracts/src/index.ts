@@ -7,3 +7,4 @@ export * from './catalog';
 export * from './event';
 export * from './ids';
 export * from './time';
+export * from './asyncapi';

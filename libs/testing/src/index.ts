@@ -8,3 +8,4 @@ export * from './events';
 export * from './in-process';
 export * from './identity';
 export * from './tokens';
+export * from './subscriptions';
