@@ -13,6 +13,7 @@ mkdirSync(tmp, { recursive: true });
 const out = join(tmp, `asyncapi-${process.pid}.cjs`);
 await build({ entryPoints: [join(root, 'libs', 'contracts', 'src', 'asyncapi.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
 const { asyncApiDocument } = createRequire(import.meta.url)(out);
+mkdirSync(join(root, 'docs'), { recursive: true });
 const file = join(root, 'docs', 'asyncapi.json');
 writeFileSync(file, `${JSON.stringify(asyncApiDocument(), null, 2)}\n`);
 console.log(`[asyncapi] wrote ${file}`);
