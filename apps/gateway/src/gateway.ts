@@ -12,6 +12,7 @@ import {
   createLogger,
   createMetrics,
   identityHeaders,
+  operationMetrics,
   startHttpServer,
   type Identity,
   type RunningService,
@@ -75,7 +76,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
     allowBatchedHttpRequests: false,
     validationRules: protection.validationRules,
-    plugins: [...protection.plugins, ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [...protection.plugins, operationMetrics<GatewayContext>(metrics, logger), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
     formatError: (formatted) => codeLimitErrors(formatted),
     // Automatic persisted queries are on (Apollo Server's default in-memory cache).
   });

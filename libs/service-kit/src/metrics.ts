@@ -31,6 +31,12 @@ export function createMetrics(service: string) {
       labelNames: ['type'],
       registers: [registry],
     }),
+    consumerLag: new Gauge({
+      name: 'shagym_consumer_lag',
+      help: 'Messages not yet consumed by a consumer group, per topic',
+      labelNames: ['group', 'topic'],
+      registers: [registry],
+    }),
     outboxPending: new Gauge({
       name: 'shagym_outbox_pending',
       help: 'Events stored but not yet published',

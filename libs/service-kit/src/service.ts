@@ -109,7 +109,10 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
         groupPrefix: config.KAFKA_GROUP_PREFIX,
       }),
   );
-  for (const c of consumers) await c.start();
+  for (const c of consumers) {
+    await c.start();
+    c.watchLag();
+  }
 
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({
@@ -198,7 +201,8 @@ export function runMain(start: () => Promise<RunningService>): void {
     });
 }
 
-function operationMetrics<C extends BaseContext>(metrics: Metrics, logger: Logger): ApolloServerPlugin<C> {
+/** Per-operation count and latency, and every refused request logged with its code. */
+export function operationMetrics<C extends BaseContext>(metrics: Metrics, logger: Logger): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
