@@ -112,7 +112,9 @@ try {
     await Promise.all(
       group.map(async ({ name, port }) => {
         const p = portOf(name, port);
-        run(name, { ...common, PORT: String(p) });
+        // Document links point at the gateway, the one public origin (it passes /documents/ on).
+        const extra = name === 'notification' && !process.env.DOCUMENTS_BASE_URL ? { DOCUMENTS_BASE_URL: `http://127.0.0.1:${GATEWAY_PORT}` } : {};
+        run(name, { ...common, ...extra, PORT: String(p) });
         await waitReady(name, p);
         urls[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${p}/graphql`;
         log(`${name} ready on http://127.0.0.1:${p}/graphql`);

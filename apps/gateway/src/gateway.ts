@@ -99,6 +99,25 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
           res.end(asyncApi);
         },
       },
+      {
+        // Signed document links (receipt, reply letter) are served by notification; the
+        // gateway is the one public origin, so it passes them through unchanged.
+        prefix: '/documents/',
+        handle: async (_req, res, path) => {
+          const target = subgraphUrls.get('notification')?.replace(/\/graphql$/, path);
+          const upstream = target ? await fetch(target, { signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS) }).catch(() => null) : null;
+          if (!upstream) {
+            res.statusCode = 502;
+            return void res.end();
+          }
+          res.statusCode = upstream.status;
+          for (const h of ['content-type', 'content-disposition', 'content-length', 'cache-control']) {
+            const v = upstream.headers.get(h);
+            if (v) res.setHeader(h, v);
+          }
+          res.end(Buffer.from(await upstream.arrayBuffer()));
+        },
+      },
     ],
     admit: (req) => {
       const auth = req.headers.authorization;
