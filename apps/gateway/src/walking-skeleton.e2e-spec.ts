@@ -47,7 +47,8 @@ describe('walking skeleton through the gateway', () => {
     const complaint = await waitFor('complaint assigned with deadline and timeline', async () => {
       const res = await gql(gateway, COMPLAINT, { id }, me);
       const c = res.data?.complaint;
-      return c?.status === 'ASSIGNED' && c.deadline && c.timeline.length >= 4 ? c : undefined;
+      const types = new Set((c?.timeline ?? []).map((e: { type: string }) => e.type));
+      return c?.status === 'ASSIGNED' && c.deadline && types.has('complaint.assigned') && types.has('deadline.set') ? c : undefined;
     }, { timeoutMs: 60_000 });
 
     const year = new Date().getFullYear();

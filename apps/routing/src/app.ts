@@ -1,38 +1,111 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig, startService, type RunningService } from '@shagym/service-kit';
+import { ComplaintAccess, loadConfig, startService, type EventLog, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import seed from './seed/directory.json';
-import { AssignOnRegistration } from './domain/assignment';
-import { seedDirectory, type DirectorySeed } from './domain/seed-directory';
-import { complaintConsumer } from './events/complaint-consumer';
-import { createResolvers } from './graphql/resolvers';
+import { AssignExecutor, ForwardComplaint, RouteOnRegistration } from './domain/assignment';
+import type { DirectoryEvent } from './domain/directory-changes';
+import { DirectoryService } from './domain/directory-service';
+import { loadSeed } from './domain/seed';
+import { complaintConsumer, countWorkload } from './events/complaint-consumer';
+import { createResolvers, loadRouting } from './graphql/resolvers';
+import { ComplaintFactsRepository } from './store/complaint-facts';
 import { DirectoryRepository } from './store/directory-repository';
+import { WorkloadRepository } from './store/workload-repository';
 import type { RequestContext } from './context';
+import type { DomainEvent } from '@shagym/contracts';
+import type { Connection } from 'mongoose';
 
 export const loadRoutingConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig('routing', env, { PORT: 4003 });
 
-/** Routing: the organizations directory, officials and assignment of executors (R1, R2, R6). */
-export function startRouting(config = loadRoutingConfig()): Promise<RunningService> {
+/** The seed checked in beside the code (apps/routing/src/seed/directory.json). */
+export const SEED_JSON = JSON.stringify(seed);
+
+/** The directory's repositories and its change service, on one database (used by the app and the seed command). */
+export function directoryParts(db: Connection, emit: (e: DomainEvent) => Promise<{ status: 'appended' | 'duplicate' }>) {
+  const directory = new DirectoryRepository(db);
+  const changes = new DirectoryService({
+    state: async () => ({
+      organizations: await directory.listOrganizations(),
+      officials: await directory.allOfficials(),
+      serviceCodes: new Set((await directory.listServices()).map((s) => s.code)),
+    }),
+    saveOrganization: (o) => directory.saveOrganization(o),
+    saveOfficial: (o) => directory.saveOfficial(o),
+    emit: (e: DirectoryEvent) => emit(e),
+  });
+  return { directory, changes };
+}
+
+/** Routing: the organizations directory, officials, routing rules and assignment of executors (R1, R2, R6, R10, R12, R15, R18). */
+export function startRouting(config = loadRoutingConfig(), opts: { seed?: string | false } = {}): Promise<RunningService> {
   return startService<typeof config, RequestContext>({
     name: 'routing',
     config,
     typeDefs,
     async setup({ db, eventLog, emit, logger }) {
-      const directory = new DirectoryRepository(db);
-      const assign = new AssignOnRegistration({ officialsOf: (id) => directory.officialsOf(id), emit });
+      const { directory, changes } = directoryParts(db, emit);
+      const facts = new ComplaintFactsRepository(db);
+      const workload = new WorkloadRepository(db);
+      const access = new ComplaintAccess(db);
+      const ports = commandPorts(directory, workload, facts, eventLog, emit);
       return {
-        resolvers: createResolvers({ directory, log: eventLog }),
-        consumers: [complaintConsumer(assign)],
-        models: [directory.organizations, directory.officials],
+        resolvers: createResolvers({
+          access,
+          facts,
+          directory,
+          workload,
+          log: eventLog,
+          assign: new AssignExecutor(ports),
+          forward: new ForwardComplaint(ports),
+          changes,
+        }),
+        consumers: [complaintConsumer({ route: new RouteOnRegistration(ports), facts, workload }), access.consumer('routing')],
+        models: [...directory.models, facts.model, workload.model, access.model],
         onStarted: async () => {
-          const { published } = await seedDirectory(seed as unknown as DirectorySeed, {
-            saveOrganization: (o) => directory.saveOrganization(o),
-            saveOfficial: (o) => directory.saveOfficial(o),
-            emit,
-          }, `seed-${randomUUID()}`);
-          logger.info({ organizations: seed.organizations.length, published }, 'directory seed loaded');
+          if (opts.seed === false) return;
+          const report = await loadSeed(opts.seed ?? SEED_JSON, directory, changes, { dryRun: false, correlationId: `seed-${randomUUID()}` });
+          if (report.problems.length) throw new Error(`the directory seed is invalid: ${JSON.stringify(report.problems.slice(0, 10))}`);
+          logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, published: report.published }, 'directory seed loaded');
         },
       };
     },
   });
+}
+
+/** Runs work for one key at a time within this process (different keys in parallel). */
+class KeyedSerializer {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.tails.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
+
+function commandPorts(
+  directory: DirectoryRepository,
+  workload: WorkloadRepository,
+  facts: ComplaintFactsRepository,
+  log: EventLog,
+  emit: (e: DomainEvent) => Promise<unknown>,
+) {
+  const serializer = new KeyedSerializer();
+  return {
+    organization: (id: string) => directory.organization(id),
+    officialsOf: (id: string) => directory.officialsOf(id),
+    official: (id: string) => directory.official(id),
+    authorizedBodies: () => directory.listOrganizations({ kind: 'AUTHORIZED_BODY' }),
+    openAssignments: (ids: string[]) => workload.openAssignments(ids),
+    complaintFacts: (id: string) => facts.factsOf(id),
+    isClosed: (id: string) => facts.isClosed(id),
+    routingOf: (id: string) => loadRouting(log, id),
+    countAssigned: (event: DomainEvent<'complaint.assigned'>) => countWorkload(workload, event),
+    serialize: <T>(key: string, work: () => Promise<T>) => serializer.run(key, work),
+    emit,
+  };
 }

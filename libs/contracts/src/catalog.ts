@@ -10,6 +10,14 @@ import {
   deadlineSetV1,
 } from './complaint-events';
 import { organizationUpsertedV1 } from './directory-events';
+import { calendarChangedV1, deadlineBreachedV1, deadlineRecomputedV1, deadlineStoppedV1, deadlineWarningV1 } from './deadline-events';
+import {
+  complaintForwardedV1,
+  complaintReassignedV1,
+  complaintRoutedV1,
+  officialUpsertedV1,
+  organizationProfileUpdatedV1,
+} from './routing-events';
 
 /**
  * Every event the system publishes: one entry per (type, version). Consumers validate at
@@ -64,6 +72,76 @@ export const EVENT_CATALOG = {
     producer: 'routing',
     schema: organizationUpsertedV1,
     summary: 'An organization of the directory was created or changed.',
+  },
+  'complaint.routed': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'routing',
+    schema: complaintRoutedV1,
+    summary: 'The complaint went to the head of the body that examines it (R2, R6, R12 escalation, R18 forwarding).',
+  },
+  'complaint.reassigned': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'routing',
+    schema: complaintReassignedV1,
+    summary: 'The head replaced the responsible executor; the earlier assignment stays in the history (R2).',
+  },
+  'complaint.forwarded': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'routing',
+    schema: complaintForwardedV1,
+    summary: 'The complaint was forwarded to the competent body, keeping its history (R18, within 3 working days).',
+  },
+  'organization.profile-updated': {
+    version: 1,
+    topic: 'directory',
+    producer: 'routing',
+    schema: organizationProfileUpdatedV1,
+    summary: 'An organization’s contacts, working hours, services or auto-assignment setting changed (R1, R6, R10, R15).',
+  },
+  'official.upserted': {
+    version: 1,
+    topic: 'directory',
+    producer: 'routing',
+    schema: officialUpsertedV1,
+    summary: 'An official of the directory was added or changed (roles, absence).',
+  },
+  'deadline.warning': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'deadline',
+    schema: deadlineWarningV1,
+    summary: 'A review term is about to end (configured warning, e.g. one working day before; R8, R13, R18).',
+  },
+  'deadline.breached': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'deadline',
+    schema: deadlineBreachedV1,
+    summary: 'A review term ended without an answer or refusal (once per complaint).',
+  },
+  'deadline.stopped': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'deadline',
+    schema: deadlineStoppedV1,
+    summary: 'The term stopped on the answer (R9) or refusal (R17): met or missed, by how many working days.',
+  },
+  'deadline.recomputed': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'deadline',
+    schema: deadlineRecomputedV1,
+    summary: 'A correction of the production calendar moved an open term (R16).',
+  },
+  'calendar.changed': {
+    version: 1,
+    topic: 'directory',
+    producer: 'deadline',
+    schema: calendarChangedV1,
+    summary: 'A supervisor added or corrected a year of the production calendar (R16); keyed calendar-kz.',
   },
 } as const satisfies Record<
   string,

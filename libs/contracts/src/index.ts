@@ -7,4 +7,6 @@ export * from './catalog';
 export * from './event';
 export * from './ids';
 export * from './time';
+export * from './routing-events';
+export * from './deadline-events';
 export * from './asyncapi';

@@ -7,5 +7,8 @@ export * from './stack';
 export * from './events';
 export * from './in-process';
 export * from './identity';
+export * from './notification-fixtures';
 export * from './tokens';
+export * from './topic-reader';
+export * from './directory';
 export * from './subscriptions';

@@ -31,3 +31,52 @@ describe('timeline (R11)', () => {
     expect(sorted.map((e) => e.type)).toEqual(['complaint.submitted', 'complaint.registered', 'complaint.assigned', 'deadline.set']);
   });
 });
+
+describe('timeline: the reply and the refusal (R9, R17, R11)', () => {
+  it('tells the decision of a reasoned reply with its outgoing number, in three languages', () => {
+    const answered = entry('complaint.answered', '2026-12-03T10:00:00.000Z', { number: 'PSCAKT-OUT-2026-00007', date: '2026-12-03', decision: 'PARTIALLY_SATISFIED' });
+    expect(renderTitle(answered, 'ru')).toBe('Дан мотивированный ответ');
+    expect(renderDescription(answered, 'ru')).toBe('Исходящий № PSCAKT-OUT-2026-00007 от 03.12.2026: жалоба удовлетворена частично');
+    expect(renderDescription(answered, 'kk')).toBe('Шығыс № PSCAKT-OUT-2026-00007, 03.12.2026: шағым ішінара қанағаттандырылды');
+    expect(renderDescription(answered, 'en')).toBe('Outgoing No. PSCAKT-OUT-2026-00007 of 03.12.2026: the complaint is partly upheld');
+  });
+
+  it('shows a refusal with its reason (R17)', () => {
+    const refused = entry('complaint.refused', '2026-12-01T10:00:00.000Z', { number: 'OUT-1', date: '2026-12-01', reason: 'NO_SIGNATURE' });
+    expect(renderTitle(refused, 'kk')).toBe('Шағымды қараудан бас тартылды');
+    expect(renderDescription(refused, 'ru')).toBe('Исходящий № OUT-1 от 01.12.2026: жалоба не подписана');
+  });
+
+  it('writes to the appointed executor in their own words (R2)', () => {
+    const assigned: TimelineEntry = { ...entry('complaint.assigned', '2026-11-30T06:00:00.000Z', { executor: 'Утепова Г. С.' }), audience: 'OFFICIAL' };
+    expect(renderTitle(assigned, 'ru')).toBe('Вам назначена жалоба');
+    expect(renderTitle({ ...assigned, audience: undefined }, 'ru')).toBe('Назначен ответственный исполнитель');
+    expect(renderDescription(assigned, 'kk')).toContain('5 жұмыс күні');
+  });
+
+  it('places the reply after everything before it, whatever the arrival order', () => {
+    const sorted = sortTimeline([
+      entry('complaint.answered', '2026-12-03T10:00:00.000Z'),
+      entry('deadline.set', '2026-11-30T05:00:01.000Z'),
+      entry('complaint.submitted', '2026-11-30T04:00:00.000Z'),
+    ]);
+    expect(sorted.map((e) => e.type)).toEqual(['complaint.submitted', 'deadline.set', 'complaint.answered']);
+  });
+});
+
+describe('timeline: routing, forwarding and the term’s warnings (R2, R18, R8)', () => {
+  it('names where a forwarded complaint went and why (R18)', () => {
+    const forwarded = entry('complaint.forwarded', '2026-12-01T10:00:00.000Z', { reason: 'вопрос акимата', toRu: 'Акимат', toKk: 'Әкімдік', toEn: 'Akimat' });
+    expect(renderDescription(forwarded, 'kk')).toBe('Жолданды: Әкімдік. Себебі: вопрос акимата');
+    expect(renderDescription({ ...forwarded, params: { reason: 'r' } }, 'en')).toBe('Reason: r');
+  });
+
+  it('shows a breached term to the complainant with the contact center, and warns the official', () => {
+    expect(renderDescription(entry('deadline.breached', '2026-12-08T00:00:00.000Z', { dueOn: '2026-12-07' }), 'ru')).toBe(
+      'Ответ не дан до 07.12.2026. Справки: единый контакт-центр 1414',
+    );
+    const warning: TimelineEntry = { ...entry('deadline.warning', '2026-12-04T04:00:00.000Z', { dueOn: '2026-12-07', left: 1 }), audience: 'OFFICIAL' };
+    expect(renderTitle(warning, 'ru')).toBe('Срок ответа по жалобе истекает');
+    expect(renderDescription(warning, 'kk')).toBe('Қалған жұмыс күндері: 1; жауапты 07.12.2026 қоса алғанға дейін беру керек.');
+  });
+});

@@ -1,8 +1,11 @@
-import type { DomainEvent, Language } from '@shagym/contracts';
+import type { DomainEvent, Language, LocalizedText } from '@shagym/contracts';
 
 export interface ComplaintRef {
   id: string;
 }
+
+/** Who a text is written for: the complainant's cabinet or the official's inbox. */
+export type Audience = 'COMPLAINANT' | 'OFFICIAL';
 
 /** One step of the complaint in the personal cabinet (R11); texts are rendered per reader. */
 export interface TimelineEntry {
@@ -11,13 +14,37 @@ export interface TimelineEntry {
   type: TimelineEventType;
   occurredAt: string;
   params: Record<string, string | number>;
+  /** Absent: the complainant's timeline. OFFICIAL: a message to an official (R2). */
+  audience?: Audience;
 }
 
-export const TIMELINE_EVENT_TYPES = ['complaint.submitted', 'complaint.registered', 'complaint.assigned', 'deadline.set'] as const;
+/** Lifecycle order (R11): also breaks ties between entries stamped in the same millisecond. */
+export const TIMELINE_EVENT_TYPES = [
+  'complaint.submitted',
+  'complaint.registered',
+  'complaint.routed',
+  'complaint.forwarded',
+  'complaint.assigned',
+  'complaint.reassigned',
+  'deadline.set',
+  'deadline.recomputed',
+  'deadline.warning',
+  'deadline.breached',
+  'complaint.answered',
+  'complaint.refused',
+] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+export type TimelineEvent = DomainEvent & { type: TimelineEventType };
 
-/** Only what the texts need: the complaint's content and personal data stay with intake. */
-export function toTimelineEntry(event: DomainEvent & { type: TimelineEventType }): TimelineEntry {
+export function isTimelineEvent(event: DomainEvent): event is TimelineEvent {
+  return (TIMELINE_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/**
+ * Only what the texts need: the complaint's content and personal data stay with intake.
+ * `names` gives the directory's names of organizations the texts mention (R18 forwarding).
+ */
+export function toTimelineEntry(event: TimelineEvent, names: (organizationId: string) => LocalizedText | null = () => null): TimelineEntry {
   const base = { id: event.id, complaintId: event.subject, type: event.type, occurredAt: event.time };
   switch (event.type) {
     case 'complaint.submitted':
@@ -28,11 +55,33 @@ export function toTimelineEntry(event: DomainEvent & { type: TimelineEventType }
       return { ...base, occurredAt: event.data.assignedAt, params: { executor: event.data.executor.fullName } };
     case 'deadline.set':
       return { ...base, params: { dueOn: event.data.dueOn, days: event.data.termWorkingDays } };
+    case 'complaint.routed':
+      return { ...base, occurredAt: event.data.routedAt, params: { head: event.data.head.fullName, rule: event.data.rule } };
+    case 'complaint.forwarded': {
+      const to = names(event.data.toOrganizationId);
+      return {
+        ...base,
+        occurredAt: event.data.forwardedAt,
+        params: { reason: event.data.reason, ...(to ? { toRu: to.ru, toKk: to.kk, toEn: to.en } : {}) },
+      };
+    }
+    case 'complaint.reassigned':
+      return { ...base, occurredAt: event.data.assignedAt, params: { executor: event.data.executor.fullName } };
+    case 'deadline.recomputed':
+      return { ...base, params: { dueOn: event.data.dueOn, previousDueOn: event.data.previousDueOn } };
+    case 'deadline.warning':
+      return { ...base, occurredAt: event.data.firedAt, params: { dueOn: event.data.dueOn, left: event.data.remainingWorkingDays } };
+    case 'deadline.breached':
+      return { ...base, occurredAt: event.data.firedAt, params: { dueOn: event.data.dueOn } };
+    case 'complaint.answered':
+      return { ...base, occurredAt: event.data.answeredAt, params: { number: event.data.outgoingNumber, date: event.data.answeredOn, decision: event.data.decision } };
+    case 'complaint.refused':
+      return { ...base, occurredAt: event.data.refusedAt, params: { number: event.data.outgoingNumber, date: event.data.refusedOn, reason: event.data.reason } };
   }
 }
 
 /** The lifecycle order breaks ties between entries stamped in the same millisecond. */
-export function sortTimeline(entries: TimelineEntry[]): TimelineEntry[] {
+export function sortTimeline<E extends Pick<TimelineEntry, 'occurredAt' | 'type'>>(entries: E[]): E[] {
   const rank = (t: TimelineEventType) => TIMELINE_EVENT_TYPES.indexOf(t);
   return [...entries].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || rank(a.type) - rank(b.type));
 }
@@ -44,6 +93,24 @@ const CHANNEL_NAMES: Record<string, Record<Language, string>> = {
   POST: { ru: 'по почте', kk: 'пошта арқылы', en: 'by post' },
   IN_PERSON: { ru: 'нарочно', kk: 'қолма-қол', en: 'in person' },
 };
+
+/** R9: the decision of a reasoned reply, as the reader reads it. */
+export const DECISION_NAMES: Record<string, Record<Language, string>> = {
+  SATISFIED: { ru: 'жалоба удовлетворена', kk: 'шағым қанағаттандырылды', en: 'the complaint is upheld' },
+  PARTIALLY_SATISFIED: { ru: 'жалоба удовлетворена частично', kk: 'шағым ішінара қанағаттандырылды', en: 'the complaint is partly upheld' },
+  NOT_SATISFIED: { ru: 'в удовлетворении жалобы отказано', kk: 'шағымды қанағаттандырудан бас тартылды', en: 'the complaint is not upheld' },
+};
+
+/** R17: why review was refused. */
+export const REFUSAL_REASON_NAMES: Record<string, Record<Language, string>> = {
+  MISSING_REQUISITES: { ru: 'не указаны обязательные реквизиты', kk: 'міндетті деректемелер көрсетілмеген', en: 'required requisites are missing' },
+  NO_SIGNATURE: { ru: 'жалоба не подписана', kk: 'шағымға қол қойылмаған', en: 'the complaint is not signed' },
+  REPEAT_COMPLAINT: { ru: 'повторная жалоба', kk: 'қайталама шағым', en: 'a repeated complaint' },
+  OUTSIDE_COMPETENCE: { ru: 'вопрос не относится к компетенции органа', kk: 'мәселе органның құзыретіне жатпайды', en: 'outside the body’s competence' },
+  OTHER: { ru: 'иные основания', kk: 'өзге негіздер', en: 'other grounds' },
+};
+
+const name = (table: Record<string, Record<Language, string>>, key: unknown, lang: Language) => table[String(key)]?.[lang] ?? String(key);
 
 /** R11 texts in Russian, Kazakh and English. */
 const TEXTS: Record<TimelineEventType, Texts> = {
@@ -67,18 +134,89 @@ const TEXTS: Record<TimelineEventType, Texts> = {
     kk: { title: 'Қарау мерзімі белгіленді', description: (p) => `Жауап ${formatDate(String(p.dueOn))} қоса алғанға дейін беріледі (${p.days} жұмыс күні)` },
     en: { title: 'Review term set', description: (p) => `A reply is due by ${formatDate(String(p.dueOn))} inclusive (${p.days} working days)` },
   },
+  'complaint.routed': {
+    ru: { title: 'Жалоба направлена руководителю', description: (p) => `Руководитель: ${p.head}` },
+    kk: { title: 'Шағым басшыға жолданды', description: (p) => `Басшы: ${p.head}` },
+    en: { title: 'Complaint sent to the head', description: (p) => `Head: ${p.head}` },
+  },
+  'complaint.forwarded': {
+    ru: { title: 'Жалоба направлена по компетенции', description: (p) => `${p.toRu ? `Направлена: ${p.toRu}. ` : ''}Причина: ${p.reason}` },
+    kk: { title: 'Шағым құзыреті бойынша жолданды', description: (p) => `${p.toKk ? `Жолданды: ${p.toKk}. ` : ''}Себебі: ${p.reason}` },
+    en: { title: 'Complaint forwarded to the competent body', description: (p) => `${p.toEn ? `Forwarded to: ${p.toEn}. ` : ''}Reason: ${p.reason}` },
+  },
+  'complaint.reassigned': {
+    ru: { title: 'Назначен другой исполнитель', description: (p) => `Исполнитель: ${p.executor}` },
+    kk: { title: 'Басқа орындаушы тағайындалды', description: (p) => `Орындаушы: ${p.executor}` },
+    en: { title: 'Executor replaced', description: (p) => `Executor: ${p.executor}` },
+  },
+  'deadline.recomputed': {
+    ru: { title: 'Срок рассмотрения пересчитан', description: (p) => `Новый срок — до ${formatDate(String(p.dueOn))} (был до ${formatDate(String(p.previousDueOn))})` },
+    kk: { title: 'Қарау мерзімі қайта есептелді', description: (p) => `Жаңа мерзім — ${formatDate(String(p.dueOn))} дейін (бұрын ${formatDate(String(p.previousDueOn))} дейін)` },
+    en: { title: 'Review term recalculated', description: (p) => `Now due by ${formatDate(String(p.dueOn))} (was ${formatDate(String(p.previousDueOn))})` },
+  },
+  'deadline.warning': {
+    ru: { title: 'Срок рассмотрения истекает', description: (p) => `Осталось рабочих дней: ${p.left}; срок — до ${formatDate(String(p.dueOn))}` },
+    kk: { title: 'Қарау мерзімі аяқталып келеді', description: (p) => `Қалған жұмыс күндері: ${p.left}; мерзімі — ${formatDate(String(p.dueOn))} дейін` },
+    en: { title: 'Review term ending', description: (p) => `Working days left: ${p.left}; due by ${formatDate(String(p.dueOn))}` },
+  },
+  'deadline.breached': {
+    ru: { title: 'Срок рассмотрения нарушен', description: (p) => `Ответ не дан до ${formatDate(String(p.dueOn))}. Справки: единый контакт-центр 1414` },
+    kk: { title: 'Қарау мерзімі бұзылды', description: (p) => `Жауап ${formatDate(String(p.dueOn))} дейін берілмеді. Анықтама: 1414 бірыңғай байланыс орталығы` },
+    en: { title: 'Review term breached', description: (p) => `No reply by ${formatDate(String(p.dueOn))}. Information: contact center 1414` },
+  },
+  'complaint.answered': {
+    ru: { title: 'Дан мотивированный ответ', description: (p) => `Исходящий № ${p.number} от ${formatDate(String(p.date))}: ${name(DECISION_NAMES, p.decision, 'ru')}` },
+    kk: { title: 'Дәлелді жауап берілді', description: (p) => `Шығыс № ${p.number}, ${formatDate(String(p.date))}: ${name(DECISION_NAMES, p.decision, 'kk')}` },
+    en: { title: 'Reasoned reply given', description: (p) => `Outgoing No. ${p.number} of ${formatDate(String(p.date))}: ${name(DECISION_NAMES, p.decision, 'en')}` },
+  },
+  'complaint.refused': {
+    ru: { title: 'Отказано в рассмотрении жалобы', description: (p) => `Исходящий № ${p.number} от ${formatDate(String(p.date))}: ${name(REFUSAL_REASON_NAMES, p.reason, 'ru')}` },
+    kk: { title: 'Шағымды қараудан бас тартылды', description: (p) => `Шығыс № ${p.number}, ${formatDate(String(p.date))}: ${name(REFUSAL_REASON_NAMES, p.reason, 'kk')}` },
+    en: { title: 'Review of the complaint refused', description: (p) => `Outgoing No. ${p.number} of ${formatDate(String(p.date))}: ${name(REFUSAL_REASON_NAMES, p.reason, 'en')}` },
+  },
+};
+
+const ASSIGNED_TO_YOU: Texts = {
+    ru: { title: 'Вам назначена жалоба', description: (p) => `Вы назначены ответственным исполнителем (${p.executor}). Срок ответа — 5 рабочих дней со дня регистрации (R8).` },
+    kk: { title: 'Сізге шағым тағайындалды', description: (p) => `Сіз жауапты орындаушы болып тағайындалдыңыз (${p.executor}). Жауап беру мерзімі — тіркелген күннен бастап 5 жұмыс күні (R8).` },
+    en: { title: 'A complaint was assigned to you', description: (p) => `You are the responsible executor (${p.executor}). A reply is due within 5 working days of registration (R8).` },
+};
+
+/** Messages to officials (R2): what they must act on. */
+const OFFICIAL_TEXTS: Partial<Record<TimelineEventType, Texts>> = {
+  'complaint.assigned': ASSIGNED_TO_YOU,
+  'complaint.reassigned': ASSIGNED_TO_YOU,
+  'complaint.routed': {
+    ru: { title: 'Поступила жалоба: назначьте исполнителя', description: () => 'Назначьте ответственного исполнителя (R2).' },
+    kk: { title: 'Шағым түсті: орындаушы тағайындаңыз', description: () => 'Жауапты орындаушыны тағайындаңыз (R2).' },
+    en: { title: 'A complaint awaits an executor', description: () => 'Appoint the responsible executor (R2).' },
+  },
+  'deadline.warning': {
+    ru: { title: 'Срок ответа по жалобе истекает', description: (p) => `Осталось рабочих дней: ${p.left}; ответ нужно дать до ${formatDate(String(p.dueOn))} включительно.` },
+    kk: { title: 'Шағым бойынша жауап беру мерзімі аяқталып келеді', description: (p) => `Қалған жұмыс күндері: ${p.left}; жауапты ${formatDate(String(p.dueOn))} қоса алғанға дейін беру керек.` },
+    en: { title: 'A reply to a complaint is due soon', description: (p) => `Working days left: ${p.left}; reply by ${formatDate(String(p.dueOn))} inclusive.` },
+  },
+  'deadline.breached': {
+    ru: { title: 'Срок ответа по жалобе нарушен', description: (p) => `Ответ не дан до ${formatDate(String(p.dueOn))}.` },
+    kk: { title: 'Шағым бойынша жауап беру мерзімі бұзылды', description: (p) => `Жауап ${formatDate(String(p.dueOn))} дейін берілмеді.` },
+    en: { title: 'A reply to a complaint is overdue', description: (p) => `No reply by ${formatDate(String(p.dueOn))}.` },
+  },
 };
 
 /** Dates as people in Kazakhstan write them: DD.MM.YYYY. */
-function formatDate(date: string): string {
+export function formatDate(date: string): string {
   const [y, m, d] = date.split('-');
   return `${d}.${m}.${y}`;
 }
 
+function textsOf(entry: TimelineEntry): Texts {
+  return (entry.audience === 'OFFICIAL' ? OFFICIAL_TEXTS[entry.type] : undefined) ?? TEXTS[entry.type];
+}
+
 export function renderTitle(entry: TimelineEntry, language: Language): string {
-  return TEXTS[entry.type][language].title;
+  return textsOf(entry)[language].title;
 }
 
 export function renderDescription(entry: TimelineEntry, language: Language): string | null {
-  return TEXTS[entry.type][language].description?.(entry.params) ?? null;
+  return textsOf(entry)[language].description?.(entry.params) ?? null;
 }

@@ -1,19 +1,66 @@
-import type { DomainEvent } from '@shagym/contracts';
+import type { DomainEvent, LocalizedText } from '@shagym/contracts';
 import type { ConsumerSpec } from '@shagym/service-kit';
-import { toTimelineEntry, type TimelineEventType } from '../domain/timeline';
+import { toFact } from '../domain/complaint-file';
+import { complainantMessage, effectivePreferences, officialMessages, officialsToTell, planDeliveries, type ExternalChannel, type InboxMessage } from '../domain/messages';
+import { isTimelineEvent, TIMELINE_EVENT_TYPES, toTimelineEntry } from '../domain/timeline';
+import type { ComplaintFileRepository } from '../store/complaint-files';
+import type { DeliveryRepository } from '../store/delivery-repository';
+import type { InboxRepository } from '../store/inbox-repository';
+import type { PreferencesRepository } from '../store/preferences-repository';
 import type { TimelineRepository } from '../store/timeline-repository';
 
-/** Every step of the complaint becomes one timeline entry (R11). */
-export function complaintConsumer(timeline: TimelineRepository): ConsumerSpec {
-  const record = (event: DomainEvent & { type: TimelineEventType }) => timeline.add(toTimelineEntry(event));
+export interface ConsumerDeps {
+  timeline: TimelineRepository;
+  files: ComplaintFileRepository;
+  inbox: InboxRepository;
+  preferences: PreferencesRepository;
+  deliveries: DeliveryRepository;
+  /** Which external channels are configured (the others are recorded as disabled). */
+  configured: Record<ExternalChannel, boolean>;
+  /** Wakes the delivery worker; the consumer itself never sends anything. */
+  kick: () => void;
+  /** The directory's names of organizations (the projection of `organization.upserted`). */
+  organizationName: (organizationId: string) => Promise<LocalizedText | null>;
+  now?: () => Date;
+}
+
+/**
+ * Every step of the complaint becomes one timeline entry (R11), a message in the inbox of
+ * whoever must hear of it (the complainant; the appointed executor, R2) and delivery intents
+ * for the channels they chose. Only inserts keyed by event id, so a redelivered event adds
+ * nothing; nothing here waits for an SMTP server or an SMS gateway.
+ */
+export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
+  const now = deps.now ?? (() => new Date());
+
+  async function handle(event: DomainEvent): Promise<void> {
+    const fact = toFact(event);
+    if (fact) await deps.files.add(fact);
+    if (!isTimelineEvent(event)) return;
+    const name = event.type === 'complaint.forwarded' ? await deps.organizationName(event.data.toOrganizationId) : null;
+    const entry = toTimelineEntry(event, () => name);
+    await deps.timeline.add(entry);
+    const file = await deps.files.find(event.subject);
+    if (!file) return;
+    // A step that arrived before the submission is told to the complainant once they are known.
+    const entries = event.type === 'complaint.submitted' ? await deps.timeline.forComplaint(event.subject) : [entry];
+    const messages = [
+      ...entries.map((e) => complainantMessage(e, file, now())).filter((m): m is InboxMessage => m !== null),
+      ...officialMessages(entry, officialsToTell(event, file), now()),
+    ];
+    const reference = file.registration?.incomingNumber ?? file.id;
+    for (const message of messages) {
+      await deps.inbox.add(message);
+      const prefs = effectivePreferences(message.recipientKey, await deps.preferences.latest(message.recipientKey), file);
+      for (const intent of planDeliveries(message, prefs, deps.configured, reference, now())) await deps.deliveries.addIntent(intent);
+    }
+    deps.kick();
+  }
+
+  const handlers = Object.fromEntries(TIMELINE_EVENT_TYPES.map((t) => [t, handle])) as ConsumerSpec['handlers'];
   return {
     group: 'notification.timeline',
     topics: ['complaints'],
-    handlers: {
-      'complaint.submitted': record,
-      'complaint.registered': record,
-      'complaint.assigned': record,
-      'deadline.set': record,
-    },
+    handlers,
   };
 }

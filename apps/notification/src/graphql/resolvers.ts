@@ -1,20 +1,172 @@
-import { languageOf } from '@shagym/contracts';
-import { DateTimeScalar } from '@shagym/service-kit';
+import { languageOf, type Language as LanguageCode } from '@shagym/contracts';
+import { badUserInput, DateTimeScalar, forbidden, requireIdentity, type Identity } from '@shagym/service-kit';
+import { canSee, recipientKeyOf } from '../domain/complaint-file';
+import { DOCUMENT_KINDS, documentLanguage, signGrant } from '../domain/document-link';
+import { unavailableReason } from '../domain/documents';
+import { effectivePreferences, type Preferences } from '../domain/messages';
 import { renderDescription, renderTitle } from '../domain/timeline';
+import { DOCUMENTS_PREFIX } from '../documents/route';
+import type { ComplaintFileRepository } from '../store/complaint-files';
+import type { DeliveryRepository } from '../store/delivery-repository';
+import type { InboxRepository } from '../store/inbox-repository';
+import type { PreferencesRepository } from '../store/preferences-repository';
 import type { TimelineRepository } from '../store/timeline-repository';
-import type { Resolvers } from './__generated__/resolvers-types';
+import type { RequestContext } from '../context';
+import {
+  DeliveryChannel,
+  DeliveryStatus,
+  DocumentKind,
+  Language,
+  type NotificationPreferences,
+  type Resolvers,
+} from './__generated__/resolvers-types';
 
-export function createResolvers(deps: { timeline: TimelineRepository }): Resolvers {
+export interface ResolverDeps {
+  timeline: TimelineRepository;
+  files: ComplaintFileRepository;
+  inbox: InboxRepository;
+  preferences: PreferencesRepository;
+  deliveries: DeliveryRepository;
+  documents: {
+    secret: string;
+    ttlSeconds: number;
+    /** Where clients reach this service's /documents route; else taken from the request's Host. */
+    baseUrl?: string;
+  };
+  /**
+   * Until the gateway forwards signed identities (issue 8), an anonymous caller may read a
+   * timeline outside production; a signed-in caller is always held to R11 (only theirs).
+   */
+  anonymousTimeline: boolean;
+}
+
+const LANGUAGE: Record<LanguageCode, Language> = { ru: Language.Ru, kk: Language.Kk, en: Language.En };
+const CHANNEL = { EMAIL: DeliveryChannel.Email, SMS: DeliveryChannel.Sms } as const;
+const STATUS = { PENDING: DeliveryStatus.Pending, DELIVERED: DeliveryStatus.Delivered, FAILED: DeliveryStatus.Failed, DISABLED: DeliveryStatus.Disabled } as const;
+const KIND = { REGISTRATION_RECEIPT: DocumentKind.RegistrationReceipt, REPLY_LETTER: DocumentKind.ReplyLetter } as const;
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
+/** Kazakhstan mobile numbers in E.164 (+7 7xx …) or any E.164 number. */
+const PHONE = /^\+[1-9]\d{9,14}$/;
+
+/** The signed-in recipient's inbox key, or FORBIDDEN for a caller that has no inbox (e.g. an agency client). */
+function me(identity: Identity | null): string {
+  const key = recipientKeyOf(requireIdentity(identity));
+  if (!key) throw forbidden('this caller has no personal cabinet (citizen, company or official only)');
+  return key;
+}
+
+const clamp = (n: number | null | undefined, max = 200) => Math.max(1, Math.min(n ?? 50, max));
+
+export function createResolvers(deps: ResolverDeps): Resolvers {
+  /** R11: the caller may see this complaint; an unknown one has nothing to show yet. */
+  async function visible(complaintId: string, ctx: RequestContext): Promise<boolean> {
+    if (!ctx.identity && deps.anonymousTimeline) return true;
+    const identity = requireIdentity(ctx.identity);
+    const file = await deps.files.find(complaintId);
+    if (!file) return false;
+    if (!canSee(identity, file)) throw forbidden('only the complainant and the organizations handling the complaint may see it');
+    return true;
+  }
+
+  async function preferencesOf(key: string): Promise<Preferences> {
+    const stored = await deps.preferences.latest(key);
+    if (stored) return stored;
+    const [latest] = await deps.files.complaintIdsOf(key, 1);
+    return effectivePreferences(key, null, latest ? await deps.files.find(latest) : null);
+  }
+
+  const toGql = (p: Preferences): NotificationPreferences => ({
+    email: p.email ?? null,
+    phone: p.phone ?? null,
+    emailEnabled: p.emailEnabled,
+    smsEnabled: p.smsEnabled,
+    language: LANGUAGE[p.language],
+  });
+
   return {
     DateTime: DateTimeScalar,
     Language: { RU: 'ru', KK: 'kk', EN: 'en' },
     Complaint: {
       __resolveReference: (ref) => ({ id: ref.id }),
-      timeline: (complaint) => deps.timeline.forComplaint(complaint.id),
+      timeline: async (complaint, _args, ctx) => ((await visible(complaint.id, ctx)) ? deps.timeline.forComplaint(complaint.id) : []),
+      documents: async (complaint, { language }, ctx) => {
+        // Documents carry personal data: always a signed-in caller allowed to see the complaint.
+        const identity = requireIdentity(ctx.identity);
+        const file = await deps.files.find(complaint.id);
+        if (!file) return [];
+        if (!canSee(identity, file)) throw forbidden('only the complainant and the organizations handling the complaint may download its documents');
+        const lang = documentLanguage(languageOf(language));
+        const expiresAt = Math.floor(Date.now() / 1000) + deps.documents.ttlSeconds;
+        const base = deps.documents.baseUrl ?? `http://${ctx.headers.host ?? '127.0.0.1'}`;
+        return DOCUMENT_KINDS.filter((kind) => !unavailableReason(kind, file)).map((kind) => ({
+          kind: KIND[kind],
+          language: LANGUAGE[lang],
+          url: `${base.replace(/\/$/, '')}${DOCUMENTS_PREFIX}${signGrant({ complaintId: file.id, kind, language: lang, expiresAt }, deps.documents.secret)}`,
+          expiresAt: new Date(expiresAt * 1000).toISOString(),
+        }));
+      },
     },
     TimelineEntry: {
       title: (entry, { language }) => renderTitle(entry, languageOf(language)),
       description: (entry, { language }) => renderDescription(entry, languageOf(language)),
+    },
+    Query: {
+      myComplaints: async (_root, { first }, ctx) => {
+        const ids = await deps.files.complaintIdsOf(me(ctx.identity), clamp(first));
+        return ids.map((id) => ({ id }));
+      },
+      myNotifications: async (_root, { unreadOnly, first }, ctx) => {
+        const items = await deps.inbox.list(me(ctx.identity), { unreadOnly: unreadOnly ?? false, first: clamp(first) });
+        const deliveries = await deps.deliveries.viewsOf(items.map((i) => i.id));
+        return items.map((item) => ({
+          id: item.id,
+          complaint: { id: item.complaintId },
+          message: item.entry,
+          read: item.readAt !== null,
+          readAt: item.readAt,
+          deliveries: (deliveries.get(item.id) ?? []).map((d) => ({
+            channel: CHANNEL[d.channel],
+            to: d.to,
+            status: STATUS[d.status],
+            attempts: d.attempts,
+            lastError: d.lastError,
+            reason: d.reason,
+            finishedAt: d.finishedAt,
+          })),
+        }));
+      },
+      myUnreadCount: (_root, _args, ctx) => deps.inbox.unreadCount(me(ctx.identity)),
+      myNotificationPreferences: async (_root, _args, ctx) => toGql(await preferencesOf(me(ctx.identity))),
+    },
+    Mutation: {
+      markNotificationsRead: async (_root, { ids }, ctx) => {
+        const key = me(ctx.identity);
+        const marked = await deps.inbox.markRead(key, ids ?? null, new Date());
+        return { marked, unreadCount: await deps.inbox.unreadCount(key) };
+      },
+      setMyNotificationPreferences: async (_root, { input }, ctx) => {
+        const key = me(ctx.identity);
+        const email = input.email?.trim() || undefined;
+        const phone = input.phone?.replace(/[\s()-]/g, '') || undefined;
+        const problems = [
+          ...(email && !EMAIL.test(email) ? [{ field: 'input.email', message: 'not an e-mail address' }] : []),
+          ...(phone && !PHONE.test(phone) ? [{ field: 'input.phone', message: 'expected an international number, e.g. +77011234567' }] : []),
+          ...(input.emailEnabled && !email ? [{ field: 'input.email', message: 'required when e-mail is enabled' }] : []),
+          ...(input.smsEnabled && !phone ? [{ field: 'input.phone', message: 'required when SMS is enabled' }] : []),
+        ];
+        if (problems.length) throw badUserInput(problems);
+        const prefs: Preferences = {
+          recipientKey: key,
+          ...(email ? { email } : {}),
+          ...(phone ? { phone } : {}),
+          emailEnabled: input.emailEnabled,
+          smsEnabled: input.smsEnabled,
+          language: languageOf(input.language),
+        };
+        await deps.preferences.save(prefs, new Date());
+        return toGql(prefs);
+      },
     },
   };
 }

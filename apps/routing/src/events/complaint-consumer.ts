@@ -1,15 +1,61 @@
 import type { ConsumerSpec } from '@shagym/service-kit';
-import type { AssignOnRegistration } from '../domain/assignment';
+import type { RouteOnRegistration } from '../domain/assignment';
+import { regionOfAddress } from '../domain/regions';
+import { workloadChanges, type WorkloadEvent } from '../domain/workload';
+import type { ComplaintFactsRepository } from '../store/complaint-facts';
+import type { WorkloadRepository } from '../store/workload-repository';
 
-/** After registration the complaint goes to the head of the addressed body (R2). */
-export function complaintConsumer(assign: AssignOnRegistration): ConsumerSpec {
+/**
+ * Routing's reading of the complaints topic: what it needs of intake's and registry's events,
+ * routing after registration (R2, R6, R12), and open assignments per executor from its own
+ * events and the replies that close them.
+ */
+/** The workload facts an event adds (ids by event and official, so each is stored once). */
+export async function countWorkload(workload: WorkloadRepository, event: WorkloadEvent): Promise<void> {
+  const changes = workloadChanges(event, await workload.holdersOf(event.data.complaintId));
+  await workload.record(
+    changes.map((c) => ({
+      _id: `${event.id}:${c.officialId}:${c.delta > 0 ? 'open' : 'close'}`,
+      officialId: c.officialId,
+      complaintId: event.data.complaintId,
+      delta: c.delta,
+      eventId: event.id,
+      at: new Date(event.time),
+    })),
+  );
+}
+
+export function complaintConsumer(deps: { route: RouteOnRegistration; facts: ComplaintFactsRepository; workload: WorkloadRepository }): ConsumerSpec {
+  const { route, facts, workload } = deps;
+  const count = (event: WorkloadEvent) => countWorkload(workload, event);
+  const closed = async (event: WorkloadEvent) => {
+    await facts.record({ _id: event.id, complaintId: event.data.complaintId, kind: 'CLOSED', at: new Date(event.time) });
+    await count(event);
+  };
   return {
     group: 'routing.complaints',
     topics: ['complaints'],
     handlers: {
-      'complaint.registered': async (event) => {
-        await assign.execute(event);
+      'complaint.submitted': async (event) => {
+        await facts.record({
+          _id: event.id,
+          complaintId: event.data.complaintId,
+          kind: 'SUBMITTED',
+          addresseeOrganizationId: event.data.addresseeOrganizationId,
+          complainantRegion: regionOfAddress(event.data.complainant.postalAddress),
+          ...(event.data.complainant.kind === 'INDIVIDUAL' ? { complainantIin: event.data.complainant.iin } : { complainantBin: event.data.complainant.bin }),
+          at: new Date(event.time),
+        });
       },
+      'complaint.registered': async (event) => {
+        await facts.record({ _id: event.id, complaintId: event.data.complaintId, kind: 'REGISTERED', registeredOn: event.data.registeredOn, at: new Date(event.time) });
+        await route.execute(event);
+      },
+      'complaint.assigned': count,
+      'complaint.reassigned': count,
+      'complaint.forwarded': count,
+      'complaint.answered': closed,
+      'complaint.refused': closed,
     },
   };
 }

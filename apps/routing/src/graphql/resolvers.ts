@@ -1,48 +1,240 @@
-import { languageOf } from '@shagym/contracts';
-import { DateTimeScalar } from '@shagym/service-kit';
-import type { EventLog } from '@shagym/service-kit';
-import { headOf } from '../domain/directory';
-import { toAssignment } from '../domain/assignment';
+import { languageOf, type LocalizedText } from '@shagym/contracts';
+import { DateTimeScalar, notFound, requireIdentity, requireRole, type ComplaintAccess, type EventLog } from '@shagym/service-kit';
+import type { AssignExecutor, ForwardComplaint } from '../domain/assignment';
+import { foldRouting, ROUTING_EVENT_TYPES, type Assignment, type ComplaintRouting, type RoutingStep } from '../domain/complaint-routing';
+import { actingHeadOf, activeExecutors, headOf, suggestExecutor, type Official, type Organization } from '../domain/directory';
+import { recordsFromCsv, recordsFromJson, type DirectoryRecord } from '../domain/directory-changes';
+import type { DirectoryReport, DirectoryService } from '../domain/directory-service';
+import { refuse } from '../domain/refusal';
+import { REGIONS, regionByCode } from '../domain/regions';
+import type { ComplaintFactsRepository } from '../store/complaint-facts';
 import type { DirectoryRepository } from '../store/directory-repository';
-import type { Resolvers } from './__generated__/resolvers-types';
+import type { WorkloadRepository } from '../store/workload-repository';
+import type { RequestContext } from '../context';
+import type { DirectoryChangeKind, DirectoryEntity, Resolvers, RoutingRule } from './__generated__/resolvers-types';
 
-export function createResolvers(deps: { directory: DirectoryRepository; log: EventLog }): Resolvers {
-  const { directory } = deps;
+export interface ResolverDeps {
+  access: ComplaintAccess;
+  facts: ComplaintFactsRepository;
+  directory: DirectoryRepository;
+  workload: WorkloadRepository;
+  log: EventLog;
+  assign: AssignExecutor;
+  forward: ForwardComplaint;
+  changes: DirectoryService;
+}
+
+type Named = { name: string; names: LocalizedText };
+
+/** Routing's events of a complaint, folded into its routing history. */
+export async function loadRouting(log: EventLog, complaintId: string): Promise<ComplaintRouting> {
+  const events = (await log.load(complaintId)).filter((e) => (ROUTING_EVENT_TYPES as readonly string[]).includes(e.type));
+  return foldRouting(complaintId, events);
+}
+
+export function createResolvers(deps: ResolverDeps): Resolvers {
+  const { directory, workload, log } = deps;
   const official = async (id: string) => {
     const o = await directory.official(id);
     if (!o) throw new Error(`official ${id} is missing from the directory`);
     return o;
   };
+  const organization = async (id: string) => {
+    const o = await directory.organization(id);
+    if (!o) throw new Error(`organization ${id} is missing from the directory`);
+    return o;
+  };
+  const region = (code: string) => {
+    const r = regionByCode(code);
+    if (!r) throw refuse('BAD_USER_INPUT', 'INVALID_DIRECTORY_DATA', `unknown region ${code}`, 'region');
+    return { code: r.code, isCity: r.city === true, name: r.name.ru, names: r.name };
+  };
+  const services = async (codes: string[] | undefined) => {
+    if (!codes?.length) return [];
+    const all = new Map((await directory.listServices()).map((s) => [s.code, s]));
+    return codes.map((code) => {
+      const names = all.get(code)?.name ?? { ru: code, kk: code, en: code };
+      return { code, name: names.ru, names };
+    });
+  };
+  const routeOf = async (step: RoutingStep) => ({
+    organization: await organization(step.organizationId),
+    head: await official(step.headId),
+    rule: step.rule as RoutingRule,
+    from: step.fromOrganizationId ? await organization(step.fromOrganizationId) : null,
+    routedAt: step.routedAt,
+  });
+  const supervisor = (ctx: RequestContext) => requireRole(ctx.identity, 'SUPERVISOR');
+  const applyOne = async (record: DirectoryRecord, ctx: RequestContext): Promise<DirectoryReport> => {
+    const report = await deps.changes.apply([record], { dryRun: false, correlationId: ctx.correlationId });
+    if (report.problems.length) {
+      const p = report.problems[0]!;
+      throw refuse('BAD_USER_INPUT', 'INVALID_DIRECTORY_DATA', `${p.field ?? 'input'}: ${p.message}`, `input.${p.field ?? ''}`.replace(/\.$/, ''));
+    }
+    return report;
+  };
+
   return {
     DateTime: DateTimeScalar,
     Language: { RU: 'ru', KK: 'kk', EN: 'en' },
     Query: {
-      organizations: (_p, { region, kind }) => directory.listOrganizations({ region, kind }),
+      organizations: (_p, args) => directory.listOrganizations(args),
       organization: (_p, { id }) => directory.organization(id),
+      official: (_p, { id }) => directory.official(id),
+      regions: () => REGIONS.map((r) => region(r.code)),
+      publicServices: async () => (await directory.listServices()).map((s) => ({ code: s.code, name: s.name.ru, names: s.name })),
+      appealContacts: async (_p, { region: code }) => {
+        const r = region(code);
+        const inRegion = await directory.listOrganizations({ region: code });
+        const centers = await directory.listContactCenters();
+        return {
+          region: r,
+          contactCenters: centers.map((c) => ({ phone: c.phone, name: c.name.ru, description: c.description.ru, names: c.name, descriptions: c.description })),
+          akimatDepartments: inRegion.filter((o) => o.kind === 'AKIMAT_DEPARTMENT'),
+          authorizedBodies: inRegion.filter((o) => o.kind === 'AUTHORIZED_BODY'),
+        };
+      },
+    },
+    Mutation: {
+      assignExecutor: async (_p, args, ctx) => {
+        const identity = requireIdentity(ctx.identity);
+        return deps.assign.execute(identity, args, ctx.correlationId);
+      },
+      forwardComplaint: async (_p, args, ctx) => {
+        const identity = requireIdentity(ctx.identity);
+        await deps.forward.execute(identity, args, ctx.correlationId);
+        return routeOf((await loadRouting(log, args.complaintId)).current!);
+      },
+      upsertOrganization: async (_p, { input }, ctx) => {
+        supervisor(ctx);
+        const org = stripNulls(input) as unknown as Organization;
+        await applyOne({ entity: 'ORGANIZATION', organization: org }, ctx);
+        return organization(input.id);
+      },
+      upsertOfficial: async (_p, { input }, ctx) => {
+        supervisor(ctx);
+        const o = stripNulls({ ...input, active: input.active ?? true }) as unknown as Official;
+        await applyOne({ entity: 'OFFICIAL', official: o }, ctx);
+        return official(input.id);
+      },
+      setOfficialAbsence: async (_p, { officialId, absent, until }, ctx) => {
+        supervisor(ctx);
+        const current = await directory.official(officialId);
+        if (!current) throw notFound('official', officialId);
+        const { absentUntil: _u, ...rest } = current;
+        await applyOne({ entity: 'OFFICIAL', official: { ...rest, active: !absent, ...(absent && until ? { absentUntil: until } : {}) } }, ctx);
+        return official(officialId);
+      },
+      setAutoAssign: async (_p, { organizationId, enabled }, ctx) => {
+        supervisor(ctx);
+        const current = await directory.organization(organizationId);
+        if (!current) throw notFound('organization', organizationId);
+        await applyOne({ entity: 'ORGANIZATION', organization: { ...current, autoAssign: enabled } }, ctx);
+        return organization(organizationId);
+      },
+      importDirectory: async (_p, { format, content, dryRun }, ctx) => {
+        supervisor(ctx);
+        const { records, problems } = format === 'CSV' ? recordsFromCsv(content) : recordsFromJson(content);
+        const report = await deps.changes.apply(records, { dryRun, correlationId: ctx.correlationId, problems });
+        return {
+          ...report,
+          changes: report.changes.map(({ entity, id, change, fields, line }) => ({ entity: entity as DirectoryEntity, id, change: change as DirectoryChangeKind, fields, line: line ?? null })),
+          problems: report.problems.map((p) => ({ line: p.line ?? null, field: p.field ?? null, message: p.message })),
+        };
+      },
+    },
+    DirectoryRegion: {
+      name: (r, { language }) => ((r as unknown as Named).names ?? { ru: r.name, kk: r.name, en: r.name })[languageOf(language)],
+    },
+    PublicService: {
+      name: (s, { language }) => ((s as unknown as Named).names ?? { ru: s.name, kk: s.name, en: s.name })[languageOf(language)],
+    },
+    ContactCenter: {
+      name: (c, { language }) => ((c as unknown as Named).names ?? { ru: c.name, kk: c.name, en: c.name })[languageOf(language)],
+      description: (c, { language }) =>
+        ((c as unknown as { descriptions?: LocalizedText }).descriptions ?? { ru: c.description, kk: c.description, en: c.description })[languageOf(language)],
     },
     Organization: {
       __resolveReference: (ref) => directory.organization(ref.id),
       name: (org, { language }) => org.name[languageOf(language)],
+      regionName: (org, { language }) => regionByCode(org.region)?.name[languageOf(language)] ?? null,
       parent: (org) => (org.parentId ? directory.organization(org.parentId) : null),
+      children: (org) => directory.childrenOf(org.id),
+      phones: (org) => org.phones ?? [],
+      workingHours: (org, { language }) => org.workingHours?.[languageOf(language)] ?? null,
+      services: (org) => services(org.services),
+      autoAssign: (org) => org.autoAssign ?? false,
       officials: (org) => directory.officialsOf(org.id),
       head: async (org) => headOf(await directory.officialsOf(org.id)) ?? null,
+      actingHead: async (org) => actingHeadOf(await directory.officialsOf(org.id)) ?? null,
+      executors: async (org, { service }) => {
+        const officials = await directory.officialsOf(org.id);
+        const load = await workload.openAssignments(officials.map((o) => o.id));
+        // The suggestion order: repeatedly take the suggested executor out of the pool.
+        const ordered: Official[] = [];
+        let pool = activeExecutors(officials);
+        for (let next = suggestExecutor(pool, load, service); next; next = suggestExecutor(pool, load, service)) {
+          ordered.push(next);
+          pool = pool.filter((o) => o.id !== next!.id);
+        }
+        return ordered;
+      },
     },
     Official: {
       __resolveReference: (ref) => directory.official(ref.id),
       position: (o, { language }) => o.position[languageOf(language)],
-      organization: async (o) => (await directory.organization(o.organizationId))!,
+      organization: (o) => organization(o.organizationId),
+      services: (o) => services(o.services),
+      openAssignments: async (o) => (await workload.openAssignments([o.id])).get(o.id) ?? 0,
     },
     Complaint: {
-      __resolveReference: (ref) => ({ id: ref.id }),
-      assignment: async (complaint) => {
-        const assigned = await deps.log.loadByType(complaint.id, 'complaint.assigned');
-        const last = assigned.at(-1);
-        return last?.type === 'complaint.assigned' ? toAssignment(last) : null;
+      // Who may see the complaint is decided alike in every subgraph (service-kit ComplaintAccess);
+      // routing adds the bodies it routed or forwarded the complaint to, which it knows first-hand.
+      __resolveReference: async (ref, ctx) => {
+        const [routing, facts] = await Promise.all([loadRouting(log, ref.id), deps.facts.factsOf(ref.id)]);
+        await deps.access.authorize(ctx.identity, ref.id, {
+          ...(facts?.complainantIin ? { complainantIin: facts.complainantIin } : {}),
+          ...(facts?.complainantBin ? { complainantBin: facts.complainantBin } : {}),
+          organizationIds: routing.routes.map((r) => r.organizationId),
+          executorOfficialIds: routing.assignments.map((a) => a.executorId),
+        });
+        return { id: ref.id };
+      },
+      assignment: async (complaint) => (await loadRouting(log, complaint.id)).assignment,
+      assignmentHistory: async (complaint) => (await loadRouting(log, complaint.id)).assignments,
+      route: async (complaint) => {
+        const current = (await loadRouting(log, complaint.id)).current;
+        return current ? routeOf(current) : null;
+      },
+      routeHistory: async (complaint) => Promise.all((await loadRouting(log, complaint.id)).routes.map(routeOf)),
+      forwardings: async (complaint) =>
+        Promise.all(
+          (await loadRouting(log, complaint.id)).forwardings.map(async (f) => ({
+            from: await organization(f.fromOrganizationId),
+            to: await organization(f.toOrganizationId),
+            reason: f.reason,
+            forwardedBy: await official(f.forwardedById),
+            forwardedAt: f.forwardedAt,
+          })),
+        ),
+      suggestedExecutor: async (complaint, { service }) => {
+        const current = (await loadRouting(log, complaint.id)).current;
+        if (!current) return null;
+        const officials = await directory.officialsOf(current.organizationId);
+        return suggestExecutor(officials, await workload.openAssignments(officials.map((o) => o.id)), service) ?? null;
       },
     },
     Assignment: {
-      executor: (a) => official(a.executorId),
-      assignedBy: (a) => official(a.assignedById),
+      executor: (a: Assignment) => official(a.executorId),
+      assignedBy: (a: Assignment) => official(a.assignedById),
+      organization: (a: Assignment) => organization(a.organizationId),
+      previousExecutor: (a: Assignment) => (a.previousExecutorId ? official(a.previousExecutorId) : null),
+      reason: (a: Assignment) => a.reason ?? null,
     },
   };
+}
+
+/** GraphQL gives null for an omitted optional input field; the directory has no nulls. */
+function stripNulls<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }

@@ -5,6 +5,7 @@ import type { ComplaintRef as ComplaintModel, Deadline as DeadlineModel } from '
 import type { RequestContext } from '../../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -20,29 +21,169 @@ export type Scalars = {
   _FieldSet: { input: string; output: string; }
 };
 
+/** One year of the production calendar (R16). */
+export type CalendarYear = {
+  __typename?: 'CalendarYear';
+  /** The non-working days; weekends only when asked for. */
+  daysOff: Array<DayOff>;
+  kurbanAit: Scalars['Date']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  provisional: Scalars['Boolean']['output'];
+  workingDays: Scalars['Int']['output'];
+  workingWeekendDays: Array<WorkingWeekendDay>;
+  year: Scalars['Int']['output'];
+};
+
+
+/** One year of the production calendar (R16). */
+export type CalendarYearDaysOffArgs = {
+  includeWeekends?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A year's entries that the rules do not give (R16). */
+export type CalendarYearInput = {
+  kurbanAit: KurbanAitInput;
+  note?: InputMaybe<Scalars['String']['input']>;
+  provisional: Scalars['Boolean']['input'];
+  /** Why the change is made (recorded in the event). */
+  reason: Scalars['String']['input'];
+  transfers: Array<TransferInput>;
+  year: Scalars['Int']['input'];
+};
+
 export type Complaint = {
   __typename?: 'Complaint';
   deadline?: Maybe<Deadline>;
   id: Scalars['ID']['output'];
 };
 
+/** A day that is not a working day, with why and from where. */
+export type DayOff = {
+  __typename?: 'DayOff';
+  date: Scalars['Date']['output'];
+  kind: DayOffKind;
+  name: Scalars['String']['output'];
+  /** True while the entry is an estimate (e.g. Kurban Ait before ДУМК fixes it). */
+  provisional: Scalars['Boolean']['output'];
+  /** SHIFTED: the holiday that fell on a day off; TRANSFERRED: the weekend day worked instead. */
+  relatedDate?: Maybe<Scalars['Date']['output']>;
+  /** The law, order or announcement the day rests on. */
+  source: Scalars['String']['output'];
+};
+
+
+/** A day that is not a working day, with why and from where. */
+export type DayOffNameArgs = {
+  language?: InputMaybe<Language>;
+};
+
+/** Why a day is not a working day (R16). */
+export enum DayOffKind {
+  /** A public holiday. */
+  Holiday = 'HOLIDAY',
+  /** A religious day off (Orthodox Christmas, Kurban Ait): never moved. */
+  Religious = 'RELIGIOUS',
+  /** Moved from a holiday that fell on a day off (weekend-shift rule). */
+  Shifted = 'SHIFTED',
+  /** Transferred by a labour ministry order. */
+  Transferred = 'TRANSFERRED',
+  /** Saturday or Sunday. */
+  Weekend = 'WEEKEND'
+}
+
 /** The review term of a complaint, counted in working days (R8, R13, R16). */
 export type Deadline = {
   __typename?: 'Deadline';
+  breachedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The end of the last working day, Asia/Almaty. */
   dueAt: Scalars['DateTime']['output'];
   /** The last working day of the term. */
   dueOn: Scalars['Date']['output'];
+  explanation: TermExplanation;
+  /** The next time the scheduler will look at this term. */
+  nextCheckAt?: Maybe<Scalars['DateTime']['output']>;
+  remainingWorkingDays: Scalars['Int']['output'];
   rule: TermRule;
   /** The registration date; the term counts from the next working day. */
   startsOn: Scalars['Date']['output'];
+  state: DeadlineState;
+  /** When the answer or refusal stopped the term. */
+  stoppedAt?: Maybe<Scalars['DateTime']['output']>;
+  stoppedBy?: Maybe<DeadlineStopReason>;
   termWorkingDays: Scalars['Int']['output'];
+  /** Warnings sent so far. */
+  warningsSentAt: Array<Scalars['DateTime']['output']>;
+  /** Working days left unused when answered in time. */
+  workingDaysEarly?: Maybe<Scalars['Int']['output']>;
+  /** Working days past the end when answered late. */
+  workingDaysLate?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Where a term stands. */
+export enum DeadlineState {
+  /** Running, a configured warning time has come (e.g. one working day before the end). */
+  AtRisk = 'AT_RISK',
+  /** Over without an answer or refusal. */
+  Breached = 'BREACHED',
+  /** Answered or refused in time. */
+  Met = 'MET',
+  /** Answered or refused after the end. */
+  Missed = 'MISSED',
+  /** Running, no warning yet. */
+  OnTrack = 'ON_TRACK'
+}
+
+/** What stopped a term. */
+export enum DeadlineStopReason {
+  /** The reasoned reply was sent (R9). */
+  Answered = 'ANSWERED',
+  /** Forwarded to the competent body (R18); a new term runs there. */
+  Forwarded = 'FORWARDED',
+  /** Review was refused (R17). */
+  Refused = 'REFUSED'
+}
+
+export type KurbanAitInput = {
+  date: Scalars['Date']['input'];
+  provisional: Scalars['Boolean']['input'];
+  source: Scalars['String']['input'];
+};
+
+/** The language of a text a person reads. */
+export enum Language {
+  En = 'en',
+  Kk = 'kk',
+  Ru = 'ru'
+}
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds or corrects a year's entries (SUPERVISOR). Open terms are recomputed and the change announced. */
+  setCalendarYear: CalendarYear;
+};
+
+
+export type MutationSetCalendarYearArgs = {
+  input: CalendarYearInput;
+};
+
+/** A complaint whose term is over without an answer. */
+export type OverdueComplaint = {
+  __typename?: 'OverdueComplaint';
+  complaint: Complaint;
+  deadline: Deadline;
 };
 
 export type Query = {
   __typename?: 'Query';
   /** The date n working days after `from` (R16). */
   addWorkingDays: Scalars['Date']['output'];
+  /** A year of the production calendar; an error naming the year when it has no data. */
+  calendarYear: CalendarYear;
+  /** The years the calendar has data for. */
+  calendarYears: Array<Scalars['Int']['output']>;
+  /** Complaints of an organization whose term is over without an answer or refusal. */
+  overdueComplaints: Array<OverdueComplaint>;
   /** Working days after `from` up to and including `to`. */
   workingDays: Scalars['Int']['output'];
 };
@@ -54,9 +195,35 @@ export type QueryAddWorkingDaysArgs = {
 };
 
 
+export type QueryCalendarYearArgs = {
+  year: Scalars['Int']['input'];
+};
+
+
+export type QueryOverdueComplaintsArgs = {
+  organizationId: Scalars['ID']['input'];
+};
+
+
 export type QueryWorkingDaysArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
+};
+
+/** How a term was counted: the days it counted and the ones it skipped, with sources. */
+export type TermExplanation = {
+  __typename?: 'TermExplanation';
+  countedDays: Array<Scalars['Date']['output']>;
+  provisional: Scalars['Boolean']['output'];
+  /** The counting rule, with its legal reasoning. */
+  rule: Scalars['String']['output'];
+  skippedDays: Array<DayOff>;
+};
+
+
+/** How a term was counted: the days it counted and the ones it skipped, with sources. */
+export type TermExplanationRuleArgs = {
+  language?: InputMaybe<Language>;
 };
 
 /** Which rule set the term. */
@@ -68,6 +235,23 @@ export enum TermRule {
   /** 3 working days to forward to the competent body. */
   R18 = 'R18'
 }
+
+export type TransferInput = {
+  /** The weekday that is off instead. */
+  dayOff: Scalars['Date']['input'];
+  source: Scalars['String']['input'];
+  /** The Saturday or Sunday that is worked. */
+  workingDay: Scalars['Date']['input'];
+};
+
+/** A Saturday or Sunday worked by a labour ministry order. */
+export type WorkingWeekendDay = {
+  __typename?: 'WorkingWeekendDay';
+  date: Scalars['Date']['output'];
+  /** The weekday off it was exchanged for. */
+  dayOff: Scalars['Date']['output'];
+  source: Scalars['String']['output'];
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -164,29 +348,61 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CalendarYear: ResolverTypeWrapper<CalendarYear>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CalendarYearInput: CalendarYearInput;
   Complaint: ResolverTypeWrapper<ComplaintModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DayOff: ResolverTypeWrapper<DayOff>;
+  DayOffKind: DayOffKind;
   Deadline: ResolverTypeWrapper<DeadlineModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DeadlineState: DeadlineState;
+  DeadlineStopReason: DeadlineStopReason;
+  KurbanAitInput: KurbanAitInput;
+  Language: null;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OverdueComplaint: ResolverTypeWrapper<Omit<OverdueComplaint, 'complaint' | 'deadline'> & { complaint: ResolversTypes['Complaint'], deadline: ResolversTypes['Deadline'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TermExplanation: ResolverTypeWrapper<TermExplanation>;
   TermRule: TermRule;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TransferInput: TransferInput;
+  WorkingWeekendDay: ResolverTypeWrapper<WorkingWeekendDay>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  CalendarYear: CalendarYear;
+  Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
+  CalendarYearInput: CalendarYearInput;
   Complaint: ComplaintModel;
   ID: Scalars['ID']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DayOff: DayOff;
   Deadline: DeadlineModel;
-  Int: Scalars['Int']['output'];
+  KurbanAitInput: KurbanAitInput;
+  Mutation: Record<PropertyKey, never>;
+  OverdueComplaint: Omit<OverdueComplaint, 'complaint' | 'deadline'> & { complaint: ResolversParentTypes['Complaint'], deadline: ResolversParentTypes['Deadline'] };
   Query: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
+  TermExplanation: TermExplanation;
+  TransferInput: TransferInput;
+  WorkingWeekendDay: WorkingWeekendDay;
+}>;
+
+export type CalendarYearResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CalendarYear'] = ResolversParentTypes['CalendarYear']> = ResolversObject<{
+  daysOff?: Resolver<Array<ResolversTypes['DayOff']>, ParentType, ContextType, RequireFields<CalendarYearDaysOffArgs, 'includeWeekends'>>;
+  kurbanAit?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provisional?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  workingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workingWeekendDays?: Resolver<Array<ResolversTypes['WorkingWeekendDay']>, ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ComplaintResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Complaint'] = ResolversParentTypes['Complaint'], FederationReferenceType extends FederationReferenceTypes['Complaint'] = FederationReferenceTypes['Complaint']> = ResolversObject<{
@@ -203,24 +419,77 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DayOffResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DayOff'] = ResolversParentTypes['DayOff']> = ResolversObject<{
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DayOffKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<DayOffNameArgs, 'language'>>;
+  provisional?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  relatedDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type DeadlineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Deadline'] = ResolversParentTypes['Deadline']> = ResolversObject<{
+  breachedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['TermExplanation'], ParentType, ContextType>;
+  nextCheckAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  remainingWorkingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rule?: Resolver<ResolversTypes['TermRule'], ParentType, ContextType>;
   startsOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['DeadlineState'], ParentType, ContextType>;
+  stoppedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  stoppedBy?: Resolver<Maybe<ResolversTypes['DeadlineStopReason']>, ParentType, ContextType>;
   termWorkingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  warningsSentAt?: Resolver<Array<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  workingDaysEarly?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  workingDaysLate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type LanguageResolvers = { EN: 'en', KK: 'kk', RU: 'ru' };
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  setCalendarYear?: Resolver<ResolversTypes['CalendarYear'], ParentType, ContextType, RequireFields<MutationSetCalendarYearArgs, 'input'>>;
+}>;
+
+export type OverdueComplaintResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OverdueComplaint'] = ResolversParentTypes['OverdueComplaint']> = ResolversObject<{
+  complaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType>;
+  deadline?: Resolver<ResolversTypes['Deadline'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   addWorkingDays?: Resolver<ResolversTypes['Date'], ParentType, ContextType, RequireFields<QueryAddWorkingDaysArgs, 'days' | 'from'>>;
+  calendarYear?: Resolver<ResolversTypes['CalendarYear'], ParentType, ContextType, RequireFields<QueryCalendarYearArgs, 'year'>>;
+  calendarYears?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  overdueComplaints?: Resolver<Array<ResolversTypes['OverdueComplaint']>, ParentType, ContextType, RequireFields<QueryOverdueComplaintsArgs, 'organizationId'>>;
   workingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryWorkingDaysArgs, 'from' | 'to'>>;
 }>;
 
+export type TermExplanationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TermExplanation'] = ResolversParentTypes['TermExplanation']> = ResolversObject<{
+  countedDays?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
+  provisional?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<TermExplanationRuleArgs, 'language'>>;
+  skippedDays?: Resolver<Array<ResolversTypes['DayOff']>, ParentType, ContextType>;
+}>;
+
+export type WorkingWeekendDayResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkingWeekendDay'] = ResolversParentTypes['WorkingWeekendDay']> = ResolversObject<{
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  dayOff?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
+  CalendarYear?: CalendarYearResolvers<ContextType>;
   Complaint?: ComplaintResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DayOff?: DayOffResolvers<ContextType>;
   Deadline?: DeadlineResolvers<ContextType>;
+  Language?: LanguageResolvers;
+  Mutation?: MutationResolvers<ContextType>;
+  OverdueComplaint?: OverdueComplaintResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  TermExplanation?: TermExplanationResolvers<ContextType>;
+  WorkingWeekendDay?: WorkingWeekendDayResolvers<ContextType>;
 }>;
 

@@ -5,6 +5,7 @@ import type { ComplaintRef as ComplaintModel, TimelineEntry as TimelineEntryMode
 import type { RequestContext } from '../../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -20,10 +21,67 @@ export type Scalars = {
 
 export type Complaint = {
   __typename?: 'Complaint';
+  /** The documents available so far: the receipt once registered, the reply letter once answered or refused. */
+  documents: Array<ComplaintDocument>;
   id: Scalars['ID']['output'];
-  /** In the order things happened, whatever order the events arrived in. */
+  /**
+   * In the order things happened, whatever order the events arrived in. Only the complainant
+   * and officials of the organizations handling the complaint may read it.
+   */
   timeline: Array<TimelineEntry>;
 };
+
+
+export type ComplaintDocumentsArgs = {
+  language?: InputMaybe<Language>;
+};
+
+/** A PDF to download: a short-lived signed link, issued only to those allowed to see the complaint. */
+export type ComplaintDocument = {
+  __typename?: 'ComplaintDocument';
+  expiresAt: Scalars['DateTime']['output'];
+  kind: DocumentKind;
+  /** RU or KK (documents are printed in Russian or Kazakh; EN gets Russian). */
+  language: Language;
+  url: Scalars['String']['output'];
+};
+
+/** One message sent out over one channel, with its attempts. */
+export type Delivery = {
+  __typename?: 'Delivery';
+  attempts: Scalars['Int']['output'];
+  channel: DeliveryChannel;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Why it was given up or not attempted. */
+  reason?: Maybe<Scalars['String']['output']>;
+  status: DeliveryStatus;
+  /** The address or phone number it went to. */
+  to: Scalars['String']['output'];
+};
+
+export enum DeliveryChannel {
+  Email = 'EMAIL',
+  Sms = 'SMS'
+}
+
+export enum DeliveryStatus {
+  Delivered = 'DELIVERED',
+  /** The channel is not configured on this installation. */
+  Disabled = 'DISABLED',
+  /** Given up; the reason says why. */
+  Failed = 'FAILED',
+  /** Waiting for its next attempt. */
+  Pending = 'PENDING'
+}
+
+/** A printable document of the complaint. */
+export enum DocumentKind {
+  /** R7: the registration receipt, the proof of acceptance (organization, incoming number, date, stamp). */
+  RegistrationReceipt = 'REGISTRATION_RECEIPT',
+  /** R9/R17: the reasoned reply (or refusal) letter, with the right to escalate (R12) and to go to court (R14). */
+  ReplyLetter = 'REPLY_LETTER'
+}
 
 /** The language a citizen reads: Russian, Kazakh or English. */
 export enum Language {
@@ -31,6 +89,83 @@ export enum Language {
   Kk = 'kk',
   Ru = 'ru'
 }
+
+export type MarkReadPayload = {
+  __typename?: 'MarkReadPayload';
+  /** How many messages were newly marked read. */
+  marked: Scalars['Int']['output'];
+  unreadCount: Scalars['Int']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Marks the given messages of the signed-in recipient read (all of them when ids is absent). */
+  markNotificationsRead: MarkReadPayload;
+  setMyNotificationPreferences: NotificationPreferences;
+};
+
+
+export type MutationMarkNotificationsReadArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type MutationSetMyNotificationPreferencesArgs = {
+  input: NotificationPreferencesInput;
+};
+
+/** A message in the signed-in recipient's inbox (the in-app channel). */
+export type Notification = {
+  __typename?: 'Notification';
+  complaint: Complaint;
+  /** Copies sent by e-mail and SMS, as the recipient's preferences chose. */
+  deliveries: Array<Delivery>;
+  id: Scalars['ID']['output'];
+  /** What happened, in the reader's language. */
+  message: TimelineEntry;
+  read: Scalars['Boolean']['output'];
+  readAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** How the signed-in recipient wants to be told, besides the inbox. */
+export type NotificationPreferences = {
+  __typename?: 'NotificationPreferences';
+  email?: Maybe<Scalars['String']['output']>;
+  emailEnabled: Scalars['Boolean']['output'];
+  language: Language;
+  phone?: Maybe<Scalars['String']['output']>;
+  smsEnabled: Scalars['Boolean']['output'];
+};
+
+export type NotificationPreferencesInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  emailEnabled: Scalars['Boolean']['input'];
+  language: Language;
+  /** E.164 or a Kazakhstan number, e.g. +77011234567. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  smsEnabled: Scalars['Boolean']['input'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** The signed-in complainant's complaints (by ИИН or БИН), newest first. */
+  myComplaints: Array<Complaint>;
+  myNotificationPreferences: NotificationPreferences;
+  /** The signed-in recipient's inbox, newest first. */
+  myNotifications: Array<Notification>;
+  myUnreadCount: Scalars['Int']['output'];
+};
+
+
+export type QueryMyComplaintsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMyNotificationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
 
 /** One step of the complaint as the personal cabinet shows it (R11). */
 export type TimelineEntry = {
@@ -152,34 +287,107 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Complaint: ResolverTypeWrapper<ComplaintModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Language: null;
-  TimelineEntry: ResolverTypeWrapper<TimelineEntryModel>;
+  ComplaintDocument: ResolverTypeWrapper<ComplaintDocument>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Delivery: ResolverTypeWrapper<Delivery>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DeliveryChannel: DeliveryChannel;
+  DeliveryStatus: DeliveryStatus;
+  DocumentKind: DocumentKind;
+  Language: null;
+  MarkReadPayload: ResolverTypeWrapper<MarkReadPayload>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Notification: ResolverTypeWrapper<Omit<Notification, 'complaint' | 'message'> & { complaint: ResolversTypes['Complaint'], message: ResolversTypes['TimelineEntry'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  NotificationPreferences: ResolverTypeWrapper<NotificationPreferences>;
+  NotificationPreferencesInput: NotificationPreferencesInput;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TimelineEntry: ResolverTypeWrapper<TimelineEntryModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Complaint: ComplaintModel;
   ID: Scalars['ID']['output'];
-  DateTime: Scalars['DateTime']['output'];
-  TimelineEntry: TimelineEntryModel;
+  ComplaintDocument: ComplaintDocument;
   String: Scalars['String']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Delivery: Delivery;
+  Int: Scalars['Int']['output'];
+  MarkReadPayload: MarkReadPayload;
+  Mutation: Record<PropertyKey, never>;
+  Notification: Omit<Notification, 'complaint' | 'message'> & { complaint: ResolversParentTypes['Complaint'], message: ResolversParentTypes['TimelineEntry'] };
   Boolean: Scalars['Boolean']['output'];
+  NotificationPreferences: NotificationPreferences;
+  NotificationPreferencesInput: NotificationPreferencesInput;
+  Query: Record<PropertyKey, never>;
+  TimelineEntry: TimelineEntryModel;
 }>;
 
 export type ComplaintResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Complaint'] = ResolversParentTypes['Complaint'], FederationReferenceType extends FederationReferenceTypes['Complaint'] = FederationReferenceTypes['Complaint']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Complaint']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  documents?: Resolver<Array<ResolversTypes['ComplaintDocument']>, ParentType, ContextType, RequireFields<ComplaintDocumentsArgs, 'language'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   timeline?: Resolver<Array<ResolversTypes['TimelineEntry']>, ParentType, ContextType>;
+}>;
+
+export type ComplaintDocumentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ComplaintDocument'] = ResolversParentTypes['ComplaintDocument']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DocumentKind'], ParentType, ContextType>;
+  language?: Resolver<ResolversTypes['Language'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type DeliveryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Delivery'] = ResolversParentTypes['Delivery']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['DeliveryChannel'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type LanguageResolvers = { EN: 'en', KK: 'kk', RU: 'ru' };
+
+export type MarkReadPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MarkReadPayload'] = ResolversParentTypes['MarkReadPayload']> = ResolversObject<{
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  markNotificationsRead?: Resolver<ResolversTypes['MarkReadPayload'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
+  setMyNotificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType, RequireFields<MutationSetMyNotificationPreferencesArgs, 'input'>>;
+}>;
+
+export type NotificationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = ResolversObject<{
+  complaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['TimelineEntry'], ParentType, ContextType>;
+  read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  readAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type NotificationPreferencesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NotificationPreferences'] = ResolversParentTypes['NotificationPreferences']> = ResolversObject<{
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emailEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  language?: Resolver<ResolversTypes['Language'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  smsEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  myComplaints?: Resolver<Array<ResolversTypes['Complaint']>, ParentType, ContextType, RequireFields<QueryMyComplaintsArgs, 'first'>>;
+  myNotificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType>;
+  myNotifications?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<QueryMyNotificationsArgs, 'first' | 'unreadOnly'>>;
+  myUnreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
 
 export type TimelineEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TimelineEntry'] = ResolversParentTypes['TimelineEntry']> = ResolversObject<{
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<TimelineEntryDescriptionArgs, 'language'>>;
@@ -191,8 +399,15 @@ export type TimelineEntryResolvers<ContextType = RequestContext, ParentType exte
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Complaint?: ComplaintResolvers<ContextType>;
+  ComplaintDocument?: ComplaintDocumentResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Delivery?: DeliveryResolvers<ContextType>;
   Language?: LanguageResolvers;
+  MarkReadPayload?: MarkReadPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
+  NotificationPreferences?: NotificationPreferencesResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
   TimelineEntry?: TimelineEntryResolvers<ContextType>;
 }>;
 

@@ -6,6 +6,7 @@ import type { Organization as OrganizationModel, Official as OfficialModel } fro
 import type { RequestContext } from '../../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -19,18 +20,154 @@ export type Scalars = {
   _FieldSet: { input: string; output: string; }
 };
 
+/** Where a complainant of a region can ask about the appeal procedure (R10, R12, R15). */
+export type AppealContacts = {
+  __typename?: 'AppealContacts';
+  /** R15: the regional akimat's public-services analysis department. */
+  akimatDepartments: Array<Organization>;
+  /** R12: the authorized body for quality control (its department in the region). */
+  authorizedBodies: Array<Organization>;
+  contactCenters: Array<ContactCenter>;
+  region: DirectoryRegion;
+};
+
 /** R2: the head appoints the responsible executor. */
 export type Assignment = {
   __typename?: 'Assignment';
   assignedAt: Scalars['DateTime']['output'];
   assignedBy: Official;
   executor: Official;
+  organization: Organization;
+  /** The executor this assignment replaced (reassignment). */
+  previousExecutor?: Maybe<Official>;
+  reason?: Maybe<Scalars['String']['output']>;
 };
 
 export type Complaint = {
   __typename?: 'Complaint';
   assignment?: Maybe<Assignment>;
+  /** Every assignment in order, reassignments included. */
+  assignmentHistory: Array<Assignment>;
+  forwardings: Array<ComplaintForwarding>;
   id: Scalars['ID']['output'];
+  /** The body examining the complaint now. */
+  route?: Maybe<ComplaintRoute>;
+  routeHistory: Array<ComplaintRoute>;
+  /** The active executor of the current body with the fewest open assignments (R2: offered to the head). */
+  suggestedExecutor?: Maybe<Official>;
+};
+
+
+export type ComplaintSuggestedExecutorArgs = {
+  service?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** R18: the complaint was forwarded to the competent body; the complainant sees where and why. */
+export type ComplaintForwarding = {
+  __typename?: 'ComplaintForwarding';
+  forwardedAt: Scalars['DateTime']['output'];
+  forwardedBy: Official;
+  from: Organization;
+  reason: Scalars['String']['output'];
+  to: Organization;
+};
+
+/** Where the complaint went and by which rule. */
+export type ComplaintRoute = {
+  __typename?: 'ComplaintRoute';
+  /** The body it came from (forwarding R18, or an escalation sent on to the regional department R12). */
+  from?: Maybe<Organization>;
+  head: Official;
+  organization: Organization;
+  routedAt: Scalars['DateTime']['output'];
+  rule: RoutingRule;
+};
+
+/** R10: the unified contact center. */
+export type ContactCenter = {
+  __typename?: 'ContactCenter';
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  phone: Scalars['String']['output'];
+};
+
+
+/** R10: the unified contact center. */
+export type ContactCenterDescriptionArgs = {
+  language?: InputMaybe<Language>;
+};
+
+
+/** R10: the unified contact center. */
+export type ContactCenterNameArgs = {
+  language?: InputMaybe<Language>;
+};
+
+export type DirectoryChange = {
+  __typename?: 'DirectoryChange';
+  change: DirectoryChangeKind;
+  entity: DirectoryEntity;
+  /** The fields that differ from the directory now. */
+  fields: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  line?: Maybe<Scalars['Int']['output']>;
+};
+
+export enum DirectoryChangeKind {
+  Create = 'CREATE',
+  Unchanged = 'UNCHANGED',
+  Update = 'UPDATE'
+}
+
+export enum DirectoryEntity {
+  Official = 'OFFICIAL',
+  Organization = 'ORGANIZATION'
+}
+
+export enum DirectoryImportFormat {
+  Csv = 'CSV',
+  Json = 'JSON'
+}
+
+export type DirectoryImportReport = {
+  __typename?: 'DirectoryImportReport';
+  /** Never true when there is a problem: nothing is half-applied. */
+  applied: Scalars['Boolean']['output'];
+  changes: Array<DirectoryChange>;
+  created: Scalars['Int']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  problems: Array<DirectoryProblem>;
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+};
+
+/** A row that cannot be applied, by its line in the file. */
+export type DirectoryProblem = {
+  __typename?: 'DirectoryProblem';
+  field?: Maybe<Scalars['String']['output']>;
+  line?: Maybe<Scalars['Int']['output']>;
+  message: Scalars['String']['output'];
+};
+
+/** One of the 17 regions or 3 cities of republican significance. */
+export type DirectoryRegion = {
+  __typename?: 'DirectoryRegion';
+  /** e.g. MANGYSTAU, ASTANA */
+  code: Scalars['String']['output'];
+  isCity: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+};
+
+
+/** One of the 17 regions or 3 cities of republican significance. */
+export type DirectoryRegionNameArgs = {
+  language?: InputMaybe<Language>;
+};
+
+export type DirectoryTextInput = {
+  en: Scalars['String']['input'];
+  kk: Scalars['String']['input'];
+  ru: Scalars['String']['input'];
 };
 
 /** The language a citizen reads: Russian, Kazakh or English. */
@@ -40,18 +177,97 @@ export enum Language {
   Ru = 'ru'
 }
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** R2: the head (or a deputy acting for them) appoints an active executor of the same organization; a new one replaces the current, keeping the history. */
+  assignExecutor: Assignment;
+  /** R18: forwards a complaint outside the body's competence to the competent body, with the reason the complainant reads. */
+  forwardComplaint: ComplaintRoute;
+  /** SUPERVISOR: bulk import (the seed's JSON or CSV); a dry run (the default) reports what would change. */
+  importDirectory: DirectoryImportReport;
+  /** SUPERVISOR: turns automatic assignment on or off for an organization. */
+  setAutoAssign: Organization;
+  /** SUPERVISOR: marks an official absent (vacation) or back. */
+  setOfficialAbsence: Official;
+  /** SUPERVISOR: adds or changes an official (published as official.upserted). */
+  upsertOfficial: Official;
+  /** SUPERVISOR: adds or changes an organization (published as organization.* events). */
+  upsertOrganization: Organization;
+};
+
+
+export type MutationAssignExecutorArgs = {
+  complaintId: Scalars['ID']['input'];
+  executorId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationForwardComplaintArgs = {
+  complaintId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  toOrganizationId: Scalars['ID']['input'];
+};
+
+
+export type MutationImportDirectoryArgs = {
+  content: Scalars['String']['input'];
+  dryRun?: Scalars['Boolean']['input'];
+  format: DirectoryImportFormat;
+};
+
+
+export type MutationSetAutoAssignArgs = {
+  enabled: Scalars['Boolean']['input'];
+  organizationId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetOfficialAbsenceArgs = {
+  absent: Scalars['Boolean']['input'];
+  officialId: Scalars['ID']['input'];
+  until?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpsertOfficialArgs = {
+  input: OfficialInput;
+};
+
+
+export type MutationUpsertOrganizationArgs = {
+  input: OrganizationInput;
+};
+
 export type Official = {
   __typename?: 'Official';
+  absentUntil?: Maybe<Scalars['String']['output']>;
+  /** false while absent (vacation): not assigned, does not act as head. */
+  active: Scalars['Boolean']['output'];
   fullName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** Complaints assigned to the official and not yet answered, refused or moved on (from events). */
+  openAssignments: Scalars['Int']['output'];
   organization: Organization;
   position: Scalars['String']['output'];
   roles: Array<OfficialRole>;
+  services: Array<PublicService>;
 };
 
 
 export type OfficialPositionArgs = {
   language?: InputMaybe<Language>;
+};
+
+export type OfficialInput = {
+  absentUntil?: InputMaybe<Scalars['String']['input']>;
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  fullName: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  organizationId: Scalars['ID']['input'];
+  position: DirectoryTextInput;
+  roles: Array<OfficialRole>;
+  services?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export enum OfficialRole {
@@ -62,24 +278,76 @@ export enum OfficialRole {
   Supervisor = 'SUPERVISOR'
 }
 
-/** A body of the directory: a service provider, a Ministry, a PSC (R1, R6). */
+/** A body of the directory: a service provider, a Ministry, a PSC, the authorized body, an akimat department (R1, R6, R15). */
 export type Organization = {
   __typename?: 'Organization';
+  /** Whether the body reviews complaints addressed to its head (R1). */
+  acceptsComplaints: Scalars['Boolean']['output'];
+  /** The head, or a deputy while the head is absent: who appoints executors now (R2). */
+  actingHead?: Maybe<Official>;
+  /** A registered complaint goes to the suggested executor at once; the head may reassign (R2). */
+  autoAssign: Scalars['Boolean']['output'];
+  children: Array<Organization>;
   /** Used in incoming numbers (R7). */
   code: Scalars['String']['output'];
+  email?: Maybe<Scalars['String']['output']>;
+  /** Active executors, the least loaded first (optionally those specialized in a service first). */
+  executors: Array<Official>;
   head?: Maybe<Official>;
   id: Scalars['ID']['output'];
   kind: OrganizationKind;
   name: Scalars['String']['output'];
   officials: Array<Official>;
   parent?: Maybe<Organization>;
+  phones: Array<Scalars['String']['output']>;
+  postalAddress?: Maybe<Scalars['String']['output']>;
+  /** Region code (see regions). */
   region: Scalars['String']['output'];
+  regionName?: Maybe<Scalars['String']['output']>;
+  services: Array<PublicService>;
+  webResource?: Maybe<Scalars['String']['output']>;
+  workingHours?: Maybe<Scalars['String']['output']>;
 };
 
 
-/** A body of the directory: a service provider, a Ministry, a PSC (R1, R6). */
+/** A body of the directory: a service provider, a Ministry, a PSC, the authorized body, an akimat department (R1, R6, R15). */
+export type OrganizationExecutorsArgs = {
+  service?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A body of the directory: a service provider, a Ministry, a PSC, the authorized body, an akimat department (R1, R6, R15). */
 export type OrganizationNameArgs = {
   language?: InputMaybe<Language>;
+};
+
+
+/** A body of the directory: a service provider, a Ministry, a PSC, the authorized body, an akimat department (R1, R6, R15). */
+export type OrganizationRegionNameArgs = {
+  language?: InputMaybe<Language>;
+};
+
+
+/** A body of the directory: a service provider, a Ministry, a PSC, the authorized body, an akimat department (R1, R6, R15). */
+export type OrganizationWorkingHoursArgs = {
+  language?: InputMaybe<Language>;
+};
+
+export type OrganizationInput = {
+  acceptsComplaints: Scalars['Boolean']['input'];
+  autoAssign?: InputMaybe<Scalars['Boolean']['input']>;
+  code: Scalars['String']['input'];
+  email?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  kind: OrganizationKind;
+  name: DirectoryTextInput;
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  phones?: InputMaybe<Array<Scalars['String']['input']>>;
+  postalAddress?: InputMaybe<Scalars['String']['input']>;
+  region: Scalars['String']['input'];
+  services?: InputMaybe<Array<Scalars['String']['input']>>;
+  webResource?: InputMaybe<Scalars['String']['input']>;
+  workingHours?: InputMaybe<DirectoryTextInput>;
 };
 
 export enum OrganizationKind {
@@ -90,10 +358,37 @@ export enum OrganizationKind {
   ServiceProvider = 'SERVICE_PROVIDER'
 }
 
+/** A public service a body provides. */
+export type PublicService = {
+  __typename?: 'PublicService';
+  code: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+
+/** A public service a body provides. */
+export type PublicServiceNameArgs = {
+  language?: InputMaybe<Language>;
+};
+
 export type Query = {
   __typename?: 'Query';
+  appealContacts: AppealContacts;
+  official?: Maybe<Official>;
   organization?: Maybe<Organization>;
   organizations: Array<Organization>;
+  publicServices: Array<PublicService>;
+  regions: Array<DirectoryRegion>;
+};
+
+
+export type QueryAppealContactsArgs = {
+  region: Scalars['String']['input'];
+};
+
+
+export type QueryOfficialArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -105,7 +400,17 @@ export type QueryOrganizationArgs = {
 export type QueryOrganizationsArgs = {
   kind?: InputMaybe<OrganizationKind>;
   region?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  service?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** The rule a complaint was routed by: R2 (the addressed body's head), R6 (the PSC's head), R12 (escalation to the authorized body's regional department), R18 (forwarding to the competent body). */
+export enum RoutingRule {
+  R2 = 'R2',
+  R6 = 'R6',
+  R12 = 'R12',
+  R18 = 'R18'
+}
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -210,84 +515,228 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AppealContacts: ResolverTypeWrapper<Omit<AppealContacts, 'akimatDepartments' | 'authorizedBodies'> & { akimatDepartments: Array<ResolversTypes['Organization']>, authorizedBodies: Array<ResolversTypes['Organization']> }>;
   Assignment: ResolverTypeWrapper<AssignmentModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Complaint: ResolverTypeWrapper<ComplaintModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ComplaintForwarding: ResolverTypeWrapper<Omit<ComplaintForwarding, 'forwardedBy' | 'from' | 'to'> & { forwardedBy: ResolversTypes['Official'], from: ResolversTypes['Organization'], to: ResolversTypes['Organization'] }>;
+  ComplaintRoute: ResolverTypeWrapper<Omit<ComplaintRoute, 'from' | 'head' | 'organization'> & { from?: Maybe<ResolversTypes['Organization']>, head: ResolversTypes['Official'], organization: ResolversTypes['Organization'] }>;
+  ContactCenter: ResolverTypeWrapper<ContactCenter>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DirectoryChange: ResolverTypeWrapper<DirectoryChange>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DirectoryChangeKind: DirectoryChangeKind;
+  DirectoryEntity: DirectoryEntity;
+  DirectoryImportFormat: DirectoryImportFormat;
+  DirectoryImportReport: ResolverTypeWrapper<DirectoryImportReport>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DirectoryProblem: ResolverTypeWrapper<DirectoryProblem>;
+  DirectoryRegion: ResolverTypeWrapper<DirectoryRegion>;
+  DirectoryTextInput: DirectoryTextInput;
   Language: null;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Official: ResolverTypeWrapper<OfficialModel>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  OfficialInput: OfficialInput;
   OfficialRole: OfficialRole;
   Organization: ResolverTypeWrapper<OrganizationModel>;
+  OrganizationInput: OrganizationInput;
   OrganizationKind: OrganizationKind;
+  PublicService: ResolverTypeWrapper<PublicService>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  RoutingRule: RoutingRule;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AppealContacts: Omit<AppealContacts, 'akimatDepartments' | 'authorizedBodies'> & { akimatDepartments: Array<ResolversParentTypes['Organization']>, authorizedBodies: Array<ResolversParentTypes['Organization']> };
   Assignment: AssignmentModel;
+  String: Scalars['String']['output'];
   Complaint: ComplaintModel;
   ID: Scalars['ID']['output'];
+  ComplaintForwarding: Omit<ComplaintForwarding, 'forwardedBy' | 'from' | 'to'> & { forwardedBy: ResolversParentTypes['Official'], from: ResolversParentTypes['Organization'], to: ResolversParentTypes['Organization'] };
+  ComplaintRoute: Omit<ComplaintRoute, 'from' | 'head' | 'organization'> & { from?: Maybe<ResolversParentTypes['Organization']>, head: ResolversParentTypes['Official'], organization: ResolversParentTypes['Organization'] };
+  ContactCenter: ContactCenter;
   DateTime: Scalars['DateTime']['output'];
-  Official: OfficialModel;
-  String: Scalars['String']['output'];
-  Organization: OrganizationModel;
-  Query: Record<PropertyKey, never>;
+  DirectoryChange: DirectoryChange;
+  Int: Scalars['Int']['output'];
+  DirectoryImportReport: DirectoryImportReport;
   Boolean: Scalars['Boolean']['output'];
+  DirectoryProblem: DirectoryProblem;
+  DirectoryRegion: DirectoryRegion;
+  DirectoryTextInput: DirectoryTextInput;
+  Mutation: Record<PropertyKey, never>;
+  Official: OfficialModel;
+  OfficialInput: OfficialInput;
+  Organization: OrganizationModel;
+  OrganizationInput: OrganizationInput;
+  PublicService: PublicService;
+  Query: Record<PropertyKey, never>;
+}>;
+
+export type AppealContactsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AppealContacts'] = ResolversParentTypes['AppealContacts']> = ResolversObject<{
+  akimatDepartments?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
+  authorizedBodies?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
+  contactCenters?: Resolver<Array<ResolversTypes['ContactCenter']>, ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['DirectoryRegion'], ParentType, ContextType>;
 }>;
 
 export type AssignmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Assignment'] = ResolversParentTypes['Assignment']> = ResolversObject<{
   assignedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   assignedBy?: Resolver<ResolversTypes['Official'], ParentType, ContextType>;
   executor?: Resolver<ResolversTypes['Official'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  previousExecutor?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ComplaintResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Complaint'] = ResolversParentTypes['Complaint'], FederationReferenceType extends FederationReferenceTypes['Complaint'] = FederationReferenceTypes['Complaint']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Complaint']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assignment?: Resolver<Maybe<ResolversTypes['Assignment']>, ParentType, ContextType>;
+  assignmentHistory?: Resolver<Array<ResolversTypes['Assignment']>, ParentType, ContextType>;
+  forwardings?: Resolver<Array<ResolversTypes['ComplaintForwarding']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  route?: Resolver<Maybe<ResolversTypes['ComplaintRoute']>, ParentType, ContextType>;
+  routeHistory?: Resolver<Array<ResolversTypes['ComplaintRoute']>, ParentType, ContextType>;
+  suggestedExecutor?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType, Partial<ComplaintSuggestedExecutorArgs>>;
+}>;
+
+export type ComplaintForwardingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ComplaintForwarding'] = ResolversParentTypes['ComplaintForwarding']> = ResolversObject<{
+  forwardedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  forwardedBy?: Resolver<ResolversTypes['Official'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+}>;
+
+export type ComplaintRouteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ComplaintRoute'] = ResolversParentTypes['ComplaintRoute']> = ResolversObject<{
+  from?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  head?: Resolver<ResolversTypes['Official'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  routedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['RoutingRule'], ParentType, ContextType>;
+}>;
+
+export type ContactCenterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ContactCenter'] = ResolversParentTypes['ContactCenter']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ContactCenterDescriptionArgs, 'language'>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ContactCenterNameArgs, 'language'>>;
+  phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type DirectoryChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DirectoryChange'] = ResolversParentTypes['DirectoryChange']> = ResolversObject<{
+  change?: Resolver<ResolversTypes['DirectoryChangeKind'], ParentType, ContextType>;
+  entity?: Resolver<ResolversTypes['DirectoryEntity'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  line?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type DirectoryImportReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DirectoryImportReport'] = ResolversParentTypes['DirectoryImportReport']> = ResolversObject<{
+  applied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['DirectoryChange']>, ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  problems?: Resolver<Array<ResolversTypes['DirectoryProblem']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DirectoryProblemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DirectoryProblem'] = ResolversParentTypes['DirectoryProblem']> = ResolversObject<{
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DirectoryRegionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DirectoryRegion'] = ResolversParentTypes['DirectoryRegion']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  isCity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<DirectoryRegionNameArgs, 'language'>>;
+}>;
+
 export type LanguageResolvers = { EN: 'en', KK: 'kk', RU: 'ru' };
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  assignExecutor?: Resolver<ResolversTypes['Assignment'], ParentType, ContextType, RequireFields<MutationAssignExecutorArgs, 'complaintId' | 'executorId'>>;
+  forwardComplaint?: Resolver<ResolversTypes['ComplaintRoute'], ParentType, ContextType, RequireFields<MutationForwardComplaintArgs, 'complaintId' | 'reason' | 'toOrganizationId'>>;
+  importDirectory?: Resolver<ResolversTypes['DirectoryImportReport'], ParentType, ContextType, RequireFields<MutationImportDirectoryArgs, 'content' | 'dryRun' | 'format'>>;
+  setAutoAssign?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationSetAutoAssignArgs, 'enabled' | 'organizationId'>>;
+  setOfficialAbsence?: Resolver<ResolversTypes['Official'], ParentType, ContextType, RequireFields<MutationSetOfficialAbsenceArgs, 'absent' | 'officialId'>>;
+  upsertOfficial?: Resolver<ResolversTypes['Official'], ParentType, ContextType, RequireFields<MutationUpsertOfficialArgs, 'input'>>;
+  upsertOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationUpsertOrganizationArgs, 'input'>>;
+}>;
 
 export type OfficialResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Official'] = ResolversParentTypes['Official'], FederationReferenceType extends FederationReferenceTypes['Official'] = FederationReferenceTypes['Official']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Official']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  absentUntil?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  openAssignments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<OfficialPositionArgs, 'language'>>;
   roles?: Resolver<Array<ResolversTypes['OfficialRole']>, ParentType, ContextType>;
+  services?: Resolver<Array<ResolversTypes['PublicService']>, ParentType, ContextType>;
 }>;
 
 export type OrganizationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  acceptsComplaints?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  actingHead?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType>;
+  autoAssign?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  children?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  executors?: Resolver<Array<ResolversTypes['Official']>, ParentType, ContextType, Partial<OrganizationExecutorsArgs>>;
   head?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OrganizationKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<OrganizationNameArgs, 'language'>>;
   officials?: Resolver<Array<ResolversTypes['Official']>, ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  phones?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  postalAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   region?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  regionName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<OrganizationRegionNameArgs, 'language'>>;
+  services?: Resolver<Array<ResolversTypes['PublicService']>, ParentType, ContextType>;
+  webResource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workingHours?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<OrganizationWorkingHoursArgs, 'language'>>;
+}>;
+
+export type PublicServiceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PublicService'] = ResolversParentTypes['PublicService']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<PublicServiceNameArgs, 'language'>>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  appealContacts?: Resolver<ResolversTypes['AppealContacts'], ParentType, ContextType, RequireFields<QueryAppealContactsArgs, 'region'>>;
+  official?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType, RequireFields<QueryOfficialArgs, 'id'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'id'>>;
   organizations?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
+  publicServices?: Resolver<Array<ResolversTypes['PublicService']>, ParentType, ContextType>;
+  regions?: Resolver<Array<ResolversTypes['DirectoryRegion']>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
+  AppealContacts?: AppealContactsResolvers<ContextType>;
   Assignment?: AssignmentResolvers<ContextType>;
   Complaint?: ComplaintResolvers<ContextType>;
+  ComplaintForwarding?: ComplaintForwardingResolvers<ContextType>;
+  ComplaintRoute?: ComplaintRouteResolvers<ContextType>;
+  ContactCenter?: ContactCenterResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DirectoryChange?: DirectoryChangeResolvers<ContextType>;
+  DirectoryImportReport?: DirectoryImportReportResolvers<ContextType>;
+  DirectoryProblem?: DirectoryProblemResolvers<ContextType>;
+  DirectoryRegion?: DirectoryRegionResolvers<ContextType>;
   Language?: LanguageResolvers;
+  Mutation?: MutationResolvers<ContextType>;
   Official?: OfficialResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  PublicService?: PublicServiceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 }>;
 
