@@ -121,5 +121,11 @@ describe('gateway edge', () => {
       return c?.registration && c.deadline ? c : undefined;
     });
     expect(second).toMatchObject({ escalationOf: id, addresseeOrganizationId: 'org-adgs-mangystau', registration: { organizationCode: 'ADGSMNG' }, deadline: { rule: 'R13', termWorkingDays: 15 } });
+    // The first complaint's timeline shows where it went (R11, R12).
+    const entry = await waitFor('escalation on the first timeline', async () => {
+      const timeline = (await gql(gateway, `query($id: ID!) { complaint(id: $id) { timeline { type title(language: KK) } } }`, { id }, me)).data?.complaint?.timeline ?? [];
+      return timeline.find((e: { type: string }) => e.type === 'complaint.escalated');
+    });
+    expect(entry.title).toBe('Шағым уәкілетті органға берілді');
   });
 });

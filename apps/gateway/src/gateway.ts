@@ -83,6 +83,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
   await apollo.start();
 
   const asyncApi = JSON.stringify(asyncApiDocument(), null, 2);
+  let subscriptions: ReturnType<typeof attachSubscriptions> | null = null;
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_BURST);
   const server = await startHttpServer<GatewayContext>({
     host: config.HOST,
@@ -125,9 +126,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
       const wait = limiter.take(client);
       return wait === 0 ? { ok: true } : { ok: false, status: 429, code: 'RATE_LIMITED', message: `too many requests; retry in ${wait} s`, retryAfterSeconds: wait };
     },
-    // Ready when every subgraph is: a gateway without its subgraphs can answer nothing whole.
-    readiness: async () =>
-      Object.fromEntries(
+    // Ready when every subgraph is (a gateway without its subgraphs can answer nothing
+    // whole) and the live-events endpoint is attached.
+    readiness: async () => ({
+      subscriptions: subscriptions !== null,
+      ...Object.fromEntries(
         await Promise.all(
           [...subgraphUrls].map(async ([name, url]) => {
             const ready = await fetch(url.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2_000) })
@@ -137,6 +140,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
           }),
         ),
       ),
+    }),
     graphql: {
       server: apollo,
       context: async (req, correlationId) => ({ correlationId, identity: await verifyToken(req.headers.authorization) }),
@@ -146,7 +150,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
   const kafka = createKafka('shagym-gateway', config.KAFKA_BROKERS, logger);
   const directory = new DirectoryCache(kafka, config.KAFKA_TOPIC_PREFIX);
   await directory.start();
-  const subscriptions = attachSubscriptions({ server, kafka, topicPrefix: config.KAFKA_TOPIC_PREFIX, verifyToken, directory, logger });
+  subscriptions = attachSubscriptions({ server, kafka, topicPrefix: config.KAFKA_TOPIC_PREFIX, verifyToken, directory, logger });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;
   logger.info({ url, subgraphs: Object.fromEntries(subgraphUrls) }, 'ready');
@@ -155,7 +159,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     port,
     logger,
     async stop() {
-      await subscriptions.close();
+      await subscriptions?.close();
       await closeServer(server);
       await apollo.stop();
       await directory.stop();

@@ -60,11 +60,12 @@ describe('walking skeleton through the gateway', () => {
     expect(complaint.deadline.dueOn > complaint.deadline.startsOn).toBe(true);
     // Assignment (routing) and the term (deadline) both follow registration, in parallel.
     const types = complaint.timeline.map((e: { type: string }) => e.type);
-    expect(types.slice(0, 2)).toEqual(['complaint.submitted', 'complaint.registered']);
-    expect(types.slice(2)).toEqual(expect.arrayContaining(['complaint.assigned', 'deadline.set']));
+    expect(types.slice(0, 3)).toEqual(['complaint.submitted', 'complaint.delivered', 'complaint.registered']);
+    expect(types.slice(3)).toEqual(expect.arrayContaining(['complaint.assigned', 'deadline.set']));
     expect(new Set(types).size).toBe(types.length); // one entry per step
-    expect(complaint.timeline[1].title).toBe('Жалоба зарегистрирована');
-    expect(complaint.timeline[1].description).toContain(complaint.registration.incomingNumber);
+    const registered = complaint.timeline.find((e: { type: string }) => e.type === 'complaint.registered');
+    expect(registered.title).toBe('Жалоба зарегистрирована');
+    expect(registered.description).toContain(complaint.registration.incomingNumber);
   });
 
   it('numbers 50 concurrent complaints to one organization 1..50 with no gap and no duplicate (R7)', async () => {

@@ -33,7 +33,7 @@ export function startRegistry(config = loadRegistryConfig()): Promise<RunningSer
       });
       return {
         resolvers: createResolvers({ access, cases, journal, policies, organizations, register, reply }),
-        consumers: [complaintConsumer(cases, policies, register), organizationProjectionConsumer('registry', organizations), access.consumer('registry')],
+        consumers: [complaintConsumer(cases, policies, register, emit), organizationProjectionConsumer('registry', organizations), access.consumer('registry')],
         models: [organizations.model, journal.model, cases.learned, policies.model, access.model],
       };
     },

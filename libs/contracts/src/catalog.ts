@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ServiceName } from './envelope';
 import type { TopicId } from './topics';
 import {
+  complaintDeliveredV1,
+  complaintEscalatedV1,
   complaintAnsweredV1,
   complaintRefusedV1,
   complaintAssignedV1,
@@ -51,6 +53,20 @@ export const EVENT_CATALOG = {
     producer: 'deadline',
     schema: deadlineSetV1,
     summary: 'The review term was computed in working days (R8, R13, R16).',
+  },
+  'complaint.delivered': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'registry',
+    schema: complaintDeliveredV1,
+    summary: 'The addressee’s registry office received the complaint (R11 delivery mark).',
+  },
+  'complaint.escalated': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'intake',
+    schema: complaintEscalatedV1,
+    summary: 'The complainant escalated the complaint to the authorized body (R12); the new complaint is linked.',
   },
   'complaint.answered': {
     version: 1,

@@ -163,3 +163,19 @@ export const complaintRefusedV1 = z.object({
   informedOfEscalation: z.boolean().default(true),
   informedOfCourt: z.boolean().default(true),
 });
+
+/** R11 "delivery mark": the addressee's registry office has received the complaint. */
+export const complaintDeliveredV1 = z.object({
+  complaintId: id,
+  organizationId: id,
+  channel,
+  deliveredAt: isoTime,
+});
+
+/** R12: the complainant took the complaint further, to the authorized body; a new complaint, linked. */
+export const complaintEscalatedV1 = z.object({
+  complaintId: id,
+  escalationComplaintId: id,
+  authorizedBodyId: id,
+  escalatedAt: isoTime,
+});

@@ -1,3 +1,4 @@
+import { createEvent, deterministicUuid, type DomainEvent } from '@shagym/contracts';
 import type { Identity } from '@shagym/service-kit';
 import type { Addressee, Complaint } from './complaint';
 import type { SubmitComplaint, SubmitOutcome } from './submit-complaint';
@@ -9,6 +10,8 @@ export interface EscalatePorts {
   authorizedBodyFor(region: string): Promise<Addressee | null>;
   /** Whether the complaint got its reply or refusal (R9, R17). */
   wasReplied(complaintId: string): Promise<boolean>;
+  /** Records the escalation on the first complaint (its timeline shows it, R11). */
+  emit(event: DomainEvent<'complaint.escalated'>): Promise<unknown>;
 }
 
 export interface EscalateCommand {
@@ -42,7 +45,7 @@ export class EscalateComplaint {
     const addressee = await this.ports.findAddressee(first.addresseeOrganizationId);
     const body = addressee && (await this.ports.authorizedBodyFor(addressee.region));
     if (!body) return { kind: 'invalid', message: `no authorized body for quality control is known for ${addressee?.region ?? 'this region'}` };
-    return this.submit.execute(
+    const outcome = await this.submit.execute(
       {
         ...(cmd.idempotencyKey ? { idempotencyKey: cmd.idempotencyKey } : {}),
         complainant: first.complainant,
@@ -54,5 +57,20 @@ export class EscalateComplaint {
       { channel: 'PORTAL', signature: null, escalationOf: first.id },
       correlationId,
     );
+    if (outcome.kind === 'created' || outcome.kind === 'replayed') {
+      // A second write, to the first complaint: its id derives from the new complaint, so a
+      // retry after a crash between the two writes completes it without doubling it.
+      await this.ports.emit(
+        createEvent({
+          type: 'complaint.escalated',
+          id: deterministicUuid('complaint.escalated', outcome.complaint.id),
+          source: 'intake',
+          subject: first.id,
+          correlationId,
+          data: { complaintId: first.id, escalationComplaintId: outcome.complaint.id, authorizedBodyId: body.id, escalatedAt: outcome.complaint.submittedAt },
+        }),
+      );
+    }
+    return outcome;
   }
 }

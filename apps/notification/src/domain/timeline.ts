@@ -21,6 +21,7 @@ export interface TimelineEntry {
 /** Lifecycle order (R11): also breaks ties between entries stamped in the same millisecond. */
 export const TIMELINE_EVENT_TYPES = [
   'complaint.submitted',
+  'complaint.delivered',
   'complaint.registered',
   'complaint.routed',
   'complaint.forwarded',
@@ -32,6 +33,7 @@ export const TIMELINE_EVENT_TYPES = [
   'deadline.breached',
   'complaint.answered',
   'complaint.refused',
+  'complaint.escalated',
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
 export type TimelineEvent = DomainEvent & { type: TimelineEventType };
@@ -49,6 +51,12 @@ export function toTimelineEntry(event: TimelineEvent, names: (organizationId: st
   switch (event.type) {
     case 'complaint.submitted':
       return { ...base, occurredAt: event.data.submittedAt, params: { channel: event.data.channel } };
+    case 'complaint.delivered':
+      return { ...base, occurredAt: event.data.deliveredAt, params: { channel: event.data.channel } };
+    case 'complaint.escalated': {
+      const to = names(event.data.authorizedBodyId);
+      return { ...base, occurredAt: event.data.escalatedAt, params: { escalation: event.data.escalationComplaintId, ...(to ? { toRu: to.ru, toKk: to.kk, toEn: to.en } : {}) } };
+    }
     case 'complaint.registered':
       return { ...base, occurredAt: event.data.registeredAt, params: { number: event.data.incomingNumber, date: event.data.registeredOn } };
     case 'complaint.assigned':
@@ -118,6 +126,16 @@ const TEXTS: Record<TimelineEventType, Texts> = {
     ru: { title: 'Жалоба подана', description: (p) => `Жалоба подана ${CHANNEL_NAMES[String(p.channel)]?.ru ?? ''}`.trim() },
     kk: { title: 'Шағым берілді', description: (p) => `Шағым ${CHANNEL_NAMES[String(p.channel)]?.kk ?? ''} берілді`.replace('  ', ' ') },
     en: { title: 'Complaint submitted', description: (p) => `Complaint submitted ${CHANNEL_NAMES[String(p.channel)]?.en ?? ''}`.trim() },
+  },
+  'complaint.delivered': {
+    ru: { title: 'Жалоба доставлена', description: () => 'Жалоба поступила в канцелярию адресата' },
+    kk: { title: 'Шағым жеткізілді', description: () => 'Шағым адресаттың кеңсесіне түсті' },
+    en: { title: 'Complaint delivered', description: () => 'The complaint reached the addressee’s registry office' },
+  },
+  'complaint.escalated': {
+    ru: { title: 'Жалоба обжалована в уполномоченный орган', description: (p) => `Подана жалоба в уполномоченный орган по оценке и контролю за качеством оказания государственных услуг${p.toRu ? ` (${p.toRu})` : ''}; срок рассмотрения — 15 рабочих дней` },
+    kk: { title: 'Шағым уәкілетті органға берілді', description: (p) => `Мемлекеттік қызметтер көрсету сапасын бағалау және бақылау жөніндегі уәкілетті органға шағым берілді${p.toKk ? ` (${p.toKk})` : ''}; қарау мерзімі — 15 жұмыс күні` },
+    en: { title: 'Complaint escalated to the authorized body', description: (p) => `A complaint was filed with the authorized body for quality control of public services${p.toEn ? ` (${p.toEn})` : ''}; it is reviewed within 15 working days` },
   },
   'complaint.registered': {
     ru: { title: 'Жалоба зарегистрирована', description: (p) => `Входящий № ${p.number} от ${formatDate(String(p.date))}` },

@@ -47,12 +47,13 @@ export interface ComplaintCase {
 /** The events the case is made of: the registry's own and those it learns from others. */
 export type CaseEvent = Extract<
   DomainEvent,
-  { type: 'complaint.submitted' | 'complaint.registered' | 'complaint.assigned' | 'complaint.answered' | 'complaint.refused' }
+  { type: 'complaint.submitted' | 'complaint.delivered' | 'complaint.registered' | 'complaint.assigned' | 'complaint.answered' | 'complaint.refused' }
 >;
 
 const STATUS_OF: Record<CaseEvent['type'], ComplaintStatus> = {
   // Delivered: the addressee's registry office has received it (R11 "delivery mark").
   'complaint.submitted': 'DELIVERED',
+  'complaint.delivered': 'DELIVERED',
   'complaint.registered': 'REGISTERED',
   'complaint.assigned': 'ASSIGNED',
   'complaint.answered': 'ANSWERED',
@@ -82,6 +83,8 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
       case 'complaint.submitted':
         c.channel = e.data.channel;
         c.addresseeOrganizationId = e.data.addresseeOrganizationId;
+        break;
+      case 'complaint.delivered':
         break;
       case 'complaint.registered': {
         const { complaintId: _c, channel, entryHash, ...reg } = e.data;
