@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { collectSubscription, createTestIssuer, gql, isolatedEnv, portalSubmission, ProcessStack, SEEDED, waitFor, type TestIssuer } from '@shagym/testing';
 
 /**
@@ -41,6 +42,17 @@ describe('gateway edge', () => {
     const forged = Buffer.from(JSON.stringify({ subject: 'x', roles: ['SUPERVISOR'] })).toString('base64url');
     const sneaky = await gql(gateway, SUBMIT, { input }, { 'x-shagym-identity': forged, 'x-shagym-identity-signature': 'abc' });
     expect(sneaky.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('takes attachment uploads for signed-in complainants and passes them to intake', async () => {
+    const file = Buffer.from(`evidence ${iso.id}`);
+    const sha = createHash('sha256').update(file).digest('hex');
+    const url = gateway.replace('/graphql', `/attachments/${sha}`);
+    expect((await fetch(url, { method: 'PUT', body: file })).status).toBe(401);
+    const me = await issuer.bearer({ sub: 'c-up', roles: ['CITIZEN'], iin: '900101300017' });
+    const res = await fetch(url, { method: 'PUT', body: file, headers: me });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ sha256: sha, sizeBytes: file.length });
   });
 
   it('limits depth, aliases and body size with coded refusals', async () => {

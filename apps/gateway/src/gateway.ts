@@ -101,6 +101,37 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
         },
       },
       {
+        // Attachment uploads go to intake with the caller verified here, like GraphQL requests.
+        prefix: '/attachments/',
+        handle: async (req, res, path) => {
+          let identity: Identity | null;
+          try {
+            identity = await verifyToken(req.headers.authorization);
+          } catch {
+            res.statusCode = 401;
+            return void res.end(JSON.stringify({ error: 'invalid token', code: 'UNAUTHENTICATED' }));
+          }
+          const target = subgraphUrls.get('intake')?.replace(/\/graphql$/, path);
+          const chunks: Buffer[] = [];
+          for await (const c of req) chunks.push(c as Buffer);
+          const upstream = target
+            ? await fetch(target, {
+                method: req.method ?? 'PUT',
+                headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream', ...(identity ? identityHeaders(identity, config.IDENTITY_SIGNING_SECRET) : {}) },
+                body: Buffer.concat(chunks),
+                signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS),
+              }).catch(() => null)
+            : null;
+          if (!upstream) {
+            res.statusCode = 502;
+            return void res.end();
+          }
+          res.statusCode = upstream.status;
+          res.setHeader('content-type', upstream.headers.get('content-type') ?? 'application/json');
+          res.end(Buffer.from(await upstream.arrayBuffer()));
+        },
+      },
+      {
         // Signed document links (receipt, reply letter) are served by notification; the
         // gateway is the one public origin, so it passes them through unchanged.
         prefix: '/documents/',

@@ -6,6 +6,8 @@ import typeDefs from './schema.graphql';
 import { EscalateComplaint } from './domain/escalate-complaint';
 import { SubmitComplaint } from './domain/submit-complaint';
 import { createResolvers } from './graphql/resolvers';
+import { FolderAttachmentStore } from './attachments/folder-store';
+import { uploadRoute } from './attachments/upload-route';
 import { X509SignatureVerifier } from './signature/x509-verifier';
 import { ComplaintRepository } from './store/complaint-repository';
 import { IntakeFacts } from './store/intake-facts';
@@ -18,6 +20,8 @@ export const loadIntakeConfig = (env: NodeJS.ProcessEnv = process.env) =>
   loadConfig('intake', env, { PORT: 4001 }, {
     /** Comma-separated PEM files of the certification authorities whose signatures are accepted (R5). */
     SIGNATURE_TRUSTED_CA_FILES: z.string().default(''),
+    /** Folder for attachment content (content-addressed); default under the data folder. */
+    ATTACHMENTS_DIR: z.string().default(join(process.env.INFRA_DATA_DIR ?? join(process.cwd(), '.data'), 'attachments')),
   });
 
 function trustedCas(config: ReturnType<typeof loadIntakeConfig>): string[] {
@@ -37,6 +41,7 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
       const complaints = new ComplaintRepository(eventLog);
       const facts = new IntakeFacts(db);
       const access = new ComplaintAccess(db);
+      const attachments = new FolderAttachmentStore(config.ATTACHMENTS_DIR);
       const submit = new SubmitComplaint({
         findAddressee: (id) => directory.find(id),
         findComplaint: (id) => complaints.findById(id),
@@ -55,7 +60,7 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
         submit,
       );
       return {
-        resolvers: createResolvers({ access, complaints, submit, escalate, verifier: new X509SignatureVerifier(trustedCas(config)) }),
+        resolvers: createResolvers({ access, attachments, complaints, submit, escalate, verifier: new X509SignatureVerifier(trustedCas(config)) }),
         consumers: [
           organizationProjectionConsumer('intake', directory),
           access.consumer('intake'),
@@ -66,6 +71,7 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
           },
         ],
         models: [directory.model, facts.matters, facts.replies, access.model],
+        routes: [uploadRoute(attachments, config.IDENTITY_SIGNING_SECRET)],
         // Ready to take complaints once it knows whom they can be addressed to.
         readiness: async () => ({ directory: (await directory.count()) > 0 }),
       };

@@ -1,4 +1,4 @@
-import { sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEvent } from '@shagym/contracts';
@@ -90,13 +90,21 @@ describe('intake: every channel, signatures, R6, repeats and escalation', () => 
 
   it('lets the registry office enter a paper complaint (R1, R5, R7), and nobody else', async () => {
     const { addresseeOrganizationId: _a, language: _l, ...base } = portalSubmission();
+    // The scan's content is uploaded first, by its SHA-256 (content-addressed).
+    const scan = Buffer.from(`%PDF-1.4 скан жалобы ${iso.id}`);
+    const sha256 = createHash('sha256').update(scan).digest('hex');
+    const upload = (body: Buffer, hash: string, headers: Record<string, string>) =>
+      fetch(svc.url.replace('/graphql', `/attachments/${hash}`), { method: 'PUT', headers, body });
+    expect((await upload(scan, sha256, {})).status).toBe(401);
+    expect((await upload(Buffer.from('other bytes'), sha256, as(IDENTITIES.operator(PSC, 'op-1')))).status).toBe(400);
+    expect((await upload(scan, sha256, as(IDENTITIES.operator(PSC, 'op-1')))).status).toBe(201);
     const input = {
       ...base,
       channel: 'POST',
       receivedOn: '2026-11-27',
       pages: 3,
       signedByHand: false,
-      scans: [{ name: 'скан-1.pdf', mediaType: 'application/pdf', sizeBytes: 120_000, sha256: 'a'.repeat(64) }],
+      scans: [{ name: 'скан-1.pdf', mediaType: 'application/pdf', sizeBytes: scan.length, sha256 }],
     };
     const anonymous = await gql(svc.url, PAPER, { input });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -110,8 +118,10 @@ describe('intake: every channel, signatures, R6, repeats and escalation', () => 
       addresseeOrganizationId: PSC,
       signature: null, // no handwritten signature: a reason for refusal (R17), recorded, not dropped
       paper: { receivedOn: '2026-11-27', pages: 3, operatorOfficialId: 'op-1' },
-      attachments: [{ name: 'скан-1.pdf', sha256: 'a'.repeat(64) }],
+      attachments: [{ name: 'скан-1.pdf', sha256 }],
     });
+    const notUploaded = await gql(svc.url, PAPER, { input: { ...input, scans: [{ ...input.scans[0], sha256: 'b'.repeat(64) }] } }, as(IDENTITIES.operator(PSC, 'op-1')));
+    expect(notUploaded.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.scans.0.sha256' });
 
     const badScan = await gql(svc.url, PAPER, { input: { ...input, pages: 0, scans: [{ ...input.scans[0], mediaType: 'text/html', sha256: 'xyz' }] } }, as(IDENTITIES.operator(PSC, 'op-1')));
     const fields = badScan.errors?.[0]?.extensions?.problems.map((p: { field: string }) => p.field);

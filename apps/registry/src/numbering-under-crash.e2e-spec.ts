@@ -39,7 +39,7 @@ describe('incoming numbers survive a crash and redelivery (R7)', () => {
     // Redelivery: the first 100 again, then the rest.
     await publishEvents(iso.topic('complaints'), [...events.slice(0, 100), ...events.slice(250)]);
     await stack.startService('registry');
-    await waitFor('all 500 registered', async () => (await registered()) === 500, { timeoutMs: 180_000, intervalMs: 500 });
+    await waitFor('all 500 registered', async () => (await registered()) === 500, { timeoutMs: 480_000, intervalMs: 500 });
 
     for (const org of ORGS) {
       const seqs = (await db.collection('journal_entries').find({ journal: 'incoming', organizationId: org }).toArray()).map((d) => d.sequence as number).sort((a, b) => a - b);
@@ -49,5 +49,5 @@ describe('incoming numbers survive a crash and redelivery (R7)', () => {
     expect(perComplaint).toEqual([]);
     expect(await db.collection('journal_entries').countDocuments({ journal: 'incoming' })).toBe(500);
     console.log(`[crash test] ${atCrash} of 500 registered when the registry was killed; all 500 numbered 1..100 per organization after restart`);
-  }, 300_000);
+  }, 600_000);
 });

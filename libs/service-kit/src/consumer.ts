@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { decodeEvent, topicName, type DomainEvent, type EventType, type TopicId } from '@shagym/contracts';
 import { runWithContext } from './context';
-import { PermanentError, isInfrastructureError } from './errors';
+import { PermanentError, RetryLaterError, isInfrastructureError } from './errors';
 import type { Inbox } from './inbox';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -145,6 +145,7 @@ export class EventConsumer {
     }
     await runWithContext({ correlationId: event.correlationId, causationId: event.id }, async () => {
       const maxAttempts = this.spec.maxAttempts ?? 6;
+      const firstTry = Date.now();
       for (let attempt = 1; ; attempt++) {
         try {
           if (await inbox.seen(group, event.id)) {
@@ -158,7 +159,8 @@ export class EventConsumer {
           return;
         } catch (err) {
           const infra = isInfrastructureError(err);
-          if (err instanceof PermanentError || (!infra && attempt >= maxAttempts) || this.stopping) {
+          const later = err instanceof RetryLaterError && Date.now() - firstTry < err.retryForMs;
+          if (err instanceof PermanentError || (!infra && !later && attempt >= maxAttempts) || this.stopping) {
             if (this.stopping && !(err instanceof PermanentError)) throw err; // redelivered after restart
             await this.deadLetter(topic, partition, message, `handler failed: ${(err as Error).message}`, event.type, event.id);
             return;

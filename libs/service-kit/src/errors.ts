@@ -40,6 +40,20 @@ export class PermanentError extends Error {
   override name = 'PermanentError';
 }
 
+/**
+ * A fact the handler needs has not arrived yet (e.g. a directory event on another topic):
+ * retry with backoff for up to `retryForMs`, then dead-letter.
+ */
+export class RetryLaterError extends Error {
+  override name = 'RetryLaterError';
+  constructor(
+    message: string,
+    readonly retryForMs = 5 * 60_000,
+  ) {
+    super(message);
+  }
+}
+
 /** True for errors from an unreachable database or broker: retry, never dead-letter. */
 export function isInfrastructureError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

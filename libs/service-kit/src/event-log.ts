@@ -66,8 +66,12 @@ export class EventLog {
    */
   async append(event: DomainEvent, options: AppendOptions = {}): Promise<AppendResult> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const existing = await this.model.findById(event.id, { version: 1 }).lean();
-      if (existing) return { status: 'duplicate', version: existing.version };
+      // The common case is a new event: insert straight away and look for a duplicate only
+      // when a unique index refuses the insert.
+      if (attempt > 0) {
+        const existing = await this.model.findById(event.id, { version: 1 }).lean();
+        if (existing) return { status: 'duplicate', version: existing.version };
+      }
       const current = await this.currentVersion(event.subject);
       if (options.expectedVersion !== undefined && current !== options.expectedVersion) {
         throw new ConcurrencyError(`${event.subject} is at version ${current}, not ${options.expectedVersion}`);

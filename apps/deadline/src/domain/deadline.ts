@@ -1,5 +1,5 @@
 import { almatyDate, createEvent, deterministicUuid, type CalendarYearEntries, type DomainEvent } from '@shagym/contracts';
-import type { KnownOrganization } from '@shagym/service-kit';
+import { RetryLaterError, type KnownOrganization } from '@shagym/service-kit';
 import { CalendarYearMissingError, validateEntries, type ProductionCalendar } from './calendar';
 import {
   computeTerm,
@@ -147,7 +147,7 @@ export class SetDeadlineOnRegistration {
 
   async execute(registered: DomainEvent<'complaint.registered'>): Promise<DomainEvent<'deadline.set'>> {
     const org = await this.ports.findOrganization(registered.data.organizationId);
-    if (!org) throw new Error(`organization ${registered.data.organizationId} is not (yet) in the directory`);
+    if (!org) throw new RetryLaterError(`organization ${registered.data.organizationId} is not (yet) in the directory`);
     const calendar = await this.ports.calendar();
     const term = computeOrExplain(ruleForOrganizationKind(org.kind), registered.data.registeredOn, calendar, this.settings.counting);
     const event = createEvent({
@@ -255,7 +255,7 @@ export class ForwardDeadline {
       emitted.push(stopped);
     }
     const org = await this.ports.findOrganization(toOrganizationId);
-    if (!org) throw new Error(`organization ${toOrganizationId} is not (yet) in the directory`);
+    if (!org) throw new RetryLaterError(`organization ${toOrganizationId} is not (yet) in the directory`);
     const term = computeOrExplain(ruleForOrganizationKind(org.kind), forwardedOn, calendar, this.settings.counting);
     const set = createEvent({
       type: 'deadline.set',

@@ -12,6 +12,7 @@ import {
 } from '@shagym/service-kit';
 import type { Complainant } from '@shagym/contracts';
 import type { Complaint } from '../domain/complaint';
+import type { AttachmentStore } from '../domain/attachment-store';
 import { validateAttachments } from '../domain/attachments';
 import type { EscalateComplaint } from '../domain/escalate-complaint';
 import { canonicalContent, signerMatches, type SignatureVerifier } from '../domain/signature';
@@ -22,6 +23,7 @@ import type { Resolvers } from './__generated__/resolvers-types';
 
 export interface IntakeDeps {
   access: ComplaintAccess;
+  attachments: AttachmentStore;
   complaints: ComplaintRepository;
   submit: SubmitComplaint;
   escalate: EscalateComplaint;
@@ -40,6 +42,17 @@ function requireComplainant(identity: Identity | null, complainant: Complainant)
   const caller = requireRole(identity, 'CITIZEN', 'COMPANY');
   const own = complainant.kind === 'INDIVIDUAL' ? caller.iin === complainant.iin : caller.bin === complainant.bin;
   if (!own) throw forbidden('you may file a complaint only in your own name (your ИИН or БИН)');
+}
+
+/** Each attachment's content must have been uploaded first (PUT /attachments/<sha256>). */
+async function missingUploads(store: AttachmentStore, field: string, list: Array<{ sha256: string }>) {
+  const problems = [];
+  for (const [i, a] of list.entries()) {
+    if (/^[0-9a-f]{64}$/.test(a.sha256) && !(await store.has(a.sha256))) {
+      problems.push({ field: `${field}.${i}.sha256`, message: 'no file with this SHA-256 was uploaded (PUT /attachments/<sha256>)' });
+    }
+  }
+  return problems;
 }
 
 export function createResolvers(deps: IntakeDeps): Resolvers {
@@ -68,6 +81,7 @@ export function createResolvers(deps: IntakeDeps): Resolvers {
         requireRole(ctx.identity, 'CITIZEN', 'COMPANY');
         const validated = validateSubmission(input as SubmissionInput);
         const files = validateAttachments('input.attachments', input.attachments);
+        files.problems.push(...(await missingUploads(deps.attachments, 'input.attachments', files.attachments)));
         if (!validated.ok || files.problems.length) throw badUserInput([...(validated.ok ? [] : validated.problems), ...files.problems]);
         const cmd = validated.command;
         requireComplainant(ctx.identity, cmd.complainant);
@@ -89,7 +103,7 @@ export function createResolvers(deps: IntakeDeps): Resolvers {
         // The paper reached this body's registry office: it is the addressee (R1, R7).
         const validated = validateSubmission({ ...input, addresseeOrganizationId: operator.organizationId } as SubmissionInput);
         const scans = validateAttachments('input.scans', input.scans);
-        const problems = [...(validated.ok ? [] : validated.problems), ...scans.problems];
+        const problems = [...(validated.ok ? [] : validated.problems), ...scans.problems, ...(await missingUploads(deps.attachments, 'input.scans', scans.attachments))];
         if (!Number.isInteger(input.pages) || input.pages < 1 || input.pages > 1000) problems.push({ field: 'input.pages', message: 'between 1 and 1000' });
         if (input.receivedOn > new Date().toISOString().slice(0, 10)) problems.push({ field: 'input.receivedOn', message: 'cannot be in the future' });
         if (!validated.ok || problems.length) throw badUserInput(problems);

@@ -1,5 +1,5 @@
 import { almatyDate, createEvent, deterministicUuid, type Channel, type DomainEvent } from '@shagym/contracts';
-import { PermanentError, type KnownOrganization } from '@shagym/service-kit';
+import { PermanentError, RetryLaterError, type KnownOrganization } from '@shagym/service-kit';
 import { formatIncomingNumber } from './incoming-number';
 import type { JournalKind } from './journal-chain';
 
@@ -9,7 +9,8 @@ export interface RegisterComplaintPorts {
   emit(event: DomainEvent<'complaint.registered'>): Promise<unknown>;
 }
 
-export class OrganizationNotYetKnown extends Error {
+/** The directory event may still be on its way (another topic): retried for a while. */
+export class OrganizationNotYetKnown extends RetryLaterError {
   override name = 'OrganizationNotYetKnown';
 }
 

@@ -46,8 +46,12 @@ export class Journal {
 
   async allocate(journal: JournalKind, organizationId: string, year: number, complaintId: string, now = new Date()): Promise<JournalEntryDoc> {
     for (let attempt = 0; attempt < 1000; attempt++) {
-      const existing = await this.model.findOne({ journal, complaintId }).lean();
-      if (existing) return existing;
+      // First try: take the next number straight away; the unique index on the complaint
+      // refuses a second number for a redelivered complaint, and then we look it up.
+      if (attempt > 0) {
+        const existing = await this.model.findOne({ journal, complaintId }).lean();
+        if (existing) return existing;
+      }
       const last = await this.model.findOne({ journal, organizationId, year }).sort({ sequence: -1 }).lean();
       const sequence = (last?.sequence ?? 0) + 1;
       const entry = { journal, organizationId, year, sequence, complaintId, allocatedAt: now, prevHash: last?.hash ?? GENESIS_HASH };
