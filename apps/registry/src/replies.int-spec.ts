@@ -1,4 +1,4 @@
-import { decodeEvent } from '@shagym/contracts';
+import { createEvent, decodeEvent } from '@shagym/contracts';
 import { createLogger, connectMongo, type RunningService } from '@shagym/service-kit';
 import {
   as,
@@ -127,6 +127,37 @@ describe('registry: registration, replies, refusals and the journal (R7, R9, R17
     expect(ok.data.registerComplaint.status).toBe('REGISTERED');
     const again = await gql(svc.url, REGISTER, { id: paper.subject }, as(IDENTITIES.operator(ORG, 'op-1')));
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
+  it('filters the journal by overdue and counts replies on time (deadline events)', async () => {
+    const late = await assignedComplaint();
+    const onTime = await assignedComplaint();
+    const term = (complaintId: string) => ({ complaintId, organizationId: ORG, rule: 'R8' as const, dueOn: '2026-12-07', dueAt: '2026-12-07T18:59:59.999Z' });
+    await publishEvents(iso.topic('complaints'), [
+      createEvent({ type: 'deadline.breached', source: 'deadline', subject: late, correlationId: 't', data: { ...term(late), scheduledFor: '2026-12-07T19:00:00.000Z', firedAt: '2026-12-07T19:00:01.000Z' } }),
+    ]);
+    const year = new Date().getFullYear();
+    const journal = `query($org: ID!, $year: Int!) { registrationJournal(organizationId: $org, year: $year, filter: { overdue: true }) { entries { complaint { id } } } }`;
+    const head = as(IDENTITIES.head(ORG, 'head-1'));
+    const overdue = await waitFor('overdue listed', async () => {
+      const ids = (await gql(svc.url, journal, { org: ORG, year }, head)).data?.registrationJournal.entries.map((e: { complaint: { id: string } }) => e.complaint.id);
+      return ids?.includes(late) ? ids : undefined;
+    });
+    expect(overdue).not.toContain(onTime);
+
+    await answer(late);
+    await answer(onTime);
+    const stopped = (complaintId: string, outcome: 'MET' | 'MISSED') =>
+      createEvent({ type: 'deadline.stopped', source: 'deadline', subject: complaintId, correlationId: 't', data: { ...term(complaintId), stoppedBy: 'ANSWERED', stoppedAt: new Date().toISOString(), stoppedOn: '2026-12-08', outcome, workingDaysEarly: 0, workingDaysLate: outcome === 'MISSED' ? 1 : 0 } });
+    await publishEvents(iso.topic('complaints'), [stopped(late, 'MISSED'), stopped(onTime, 'MET')]);
+    const stats = `query($org: ID!, $year: Int!) { registryStatistics(organizationId: $org, year: $year) { received answered repliedOnTime repliedLate overdue } }`;
+    const s = await waitFor('statistics', async () => {
+      const r = (await gql(svc.url, stats, { org: ORG, year }, head)).data?.registryStatistics;
+      return r && r.repliedOnTime >= 1 && r.repliedLate >= 1 ? r : undefined;
+    });
+    expect(s.overdue).toBe(0);
+    expect(s.answered).toBeGreaterThanOrEqual(3);
+    expect((await gql(svc.url, journal, { org: ORG, year }, head)).data.registrationJournal.entries).toEqual([]);
   });
 
   it('keeps a tamper-evident journal: verifyJournal finds the first altered entry', async () => {

@@ -42,15 +42,29 @@ export interface ComplaintCase {
   registration: Registration | null;
   executorOfficialId: string | null;
   reply: Reply | null;
+  /** The review term ran out with no reply yet (deadline.breached, not followed by a stop). */
+  overdue: boolean;
+  /** Whether the reply came within the term (deadline.stopped); null until replied. */
+  repliedOnTime: boolean | null;
 }
 
 /** The events the case is made of: the registry's own and those it learns from others. */
 export type CaseEvent = Extract<
   DomainEvent,
-  { type: 'complaint.submitted' | 'complaint.delivered' | 'complaint.registered' | 'complaint.assigned' | 'complaint.answered' | 'complaint.refused' }
+  {
+    type:
+      | 'complaint.submitted'
+      | 'complaint.delivered'
+      | 'complaint.registered'
+      | 'complaint.assigned'
+      | 'complaint.answered'
+      | 'complaint.refused'
+      | 'deadline.breached'
+      | 'deadline.stopped';
+  }
 >;
 
-const STATUS_OF: Record<CaseEvent['type'], ComplaintStatus> = {
+const STATUS_OF: Partial<Record<CaseEvent['type'], ComplaintStatus>> = {
   // Delivered: the addressee's registry office has received it (R11 "delivery mark").
   'complaint.submitted': 'DELIVERED',
   'complaint.delivered': 'DELIVERED',
@@ -75,16 +89,29 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
     registration: null,
     executorOfficialId: null,
     reply: null,
+    overdue: false,
+    repliedOnTime: null,
   };
   let rank = 0;
   for (const e of [...events].sort((a, b) => a.time.localeCompare(b.time))) {
-    rank = Math.max(rank, STATUS_ORDER.indexOf(STATUS_OF[e.type]));
+    const stage = STATUS_OF[e.type];
+    if (stage) rank = Math.max(rank, STATUS_ORDER.indexOf(stage));
     switch (e.type) {
       case 'complaint.submitted':
         c.channel = e.data.channel;
         c.addresseeOrganizationId = e.data.addresseeOrganizationId;
         break;
       case 'complaint.delivered':
+        break;
+      case 'deadline.breached':
+        c.overdue = true;
+        break;
+      case 'deadline.stopped':
+        // The forwarding term (R18) stopping says nothing of the reply itself.
+        if (e.data.stoppedBy !== 'FORWARDED') {
+          c.overdue = false;
+          c.repliedOnTime = e.data.outcome === 'MET';
+        }
         break;
       case 'complaint.registered': {
         const { complaintId: _c, channel, entryHash, ...reg } = e.data;
@@ -132,6 +159,7 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
     }
   }
   c.status = STATUS_ORDER[rank]!;
+  if (c.reply) c.overdue = false;
   return c;
 }
 

@@ -37,6 +37,9 @@ export function complaintConsumer(
         }
       },
       'complaint.assigned': (event) => cases.learn(event),
+      // For the journal's overdue filter and the statistics of replies on time.
+      'deadline.breached': (event) => cases.learn(event),
+      'deadline.stopped': (event) => cases.learn(event),
     },
   };
 }

@@ -89,6 +89,7 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
             if (!r) continue;
             if (filter?.status && c.status !== filter.status) continue;
             if (filter?.channel && c.channel !== filter.channel) continue;
+            if (filter?.overdue != null && c.overdue !== filter.overdue) continue;
             if (filter?.registeredFrom && r.registeredOn < filter.registeredFrom) continue;
             if (filter?.registeredTo && r.registeredOn > filter.registeredTo) continue;
             entries.push({ complaint: c, registration: r });
@@ -111,7 +112,18 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
         const count = (s: string) => cases.filter((c) => c.status === s).length;
         const answered = count('ANSWERED');
         const refused = count('REFUSED');
-        return { organizationId, year, received: entries.length, registered: cases.filter((c) => c.registration).length, answered, refused, pending: entries.length - answered - refused };
+        return {
+          organizationId,
+          year,
+          received: entries.length,
+          registered: cases.filter((c) => c.registration).length,
+          answered,
+          refused,
+          pending: entries.length - answered - refused,
+          repliedOnTime: cases.filter((c) => c.repliedOnTime === true).length,
+          repliedLate: cases.filter((c) => c.repliedOnTime === false).length,
+          overdue: cases.filter((c) => c.overdue).length,
+        };
       },
       registrationPolicy: async (_p, { organizationId }) => ({ organizationId, ...(await deps.policies.get(organizationId)) }),
     },

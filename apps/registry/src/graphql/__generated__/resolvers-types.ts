@@ -57,6 +57,8 @@ export type JournalEntry = {
 
 export type JournalFilter = {
   channel?: InputMaybe<Scalars['String']['input']>;
+  /** Only complaints whose review term ran out with no reply yet. */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
   registeredFrom?: InputMaybe<Scalars['Date']['input']>;
   registeredTo?: InputMaybe<Scalars['Date']['input']>;
   status?: InputMaybe<ComplaintStatus>;
@@ -197,10 +199,15 @@ export type RegistryStatistics = {
   __typename?: 'RegistryStatistics';
   answered: Scalars['Int']['output'];
   organizationId: Scalars['ID']['output'];
+  /** Unreplied complaints whose term has run out. */
+  overdue: Scalars['Int']['output'];
   pending: Scalars['Int']['output'];
   received: Scalars['Int']['output'];
   refused: Scalars['Int']['output'];
   registered: Scalars['Int']['output'];
+  repliedLate: Scalars['Int']['output'];
+  /** Replies (answers and refusals) given within the term. */
+  repliedOnTime: Scalars['Int']['output'];
   year: Scalars['Int']['output'];
 };
 
@@ -357,11 +364,11 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JournalEntry: ResolverTypeWrapper<Omit<JournalEntry, 'complaint' | 'registration'> & { complaint: ResolversTypes['Complaint'], registration: ResolversTypes['Registration'] }>;
   JournalFilter: JournalFilter;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   JournalKind: JournalKind;
   JournalPage: ResolverTypeWrapper<Omit<JournalPage, 'entries'> & { entries: Array<ResolversTypes['JournalEntry']> }>;
   JournalVerification: ResolverTypeWrapper<JournalVerification>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RefusalReason: RefusalReason;
@@ -386,10 +393,10 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   JournalEntry: Omit<JournalEntry, 'complaint' | 'registration'> & { complaint: ResolversParentTypes['Complaint'], registration: ResolversParentTypes['Registration'] };
   JournalFilter: JournalFilter;
+  Boolean: Scalars['Boolean']['output'];
   JournalPage: Omit<JournalPage, 'entries'> & { entries: Array<ResolversParentTypes['JournalEntry']> };
   JournalVerification: JournalVerification;
   Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   RefuseComplaintInput: RefuseComplaintInput;
@@ -467,10 +474,13 @@ export type RegistrationPolicyResolvers<ContextType = RequestContext, ParentType
 export type RegistryStatisticsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegistryStatistics'] = ResolversParentTypes['RegistryStatistics']> = ResolversObject<{
   answered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   registered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repliedLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repliedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
