@@ -139,5 +139,10 @@ describe('gateway edge', () => {
       return timeline.find((e: { type: string }) => e.type === 'complaint.escalated');
     });
     expect(entry.title).toBe('Шағым уәкілетті органға берілді');
+    const first = await waitFor('first complaint ESCALATED (R12)', async () => {
+      const c = (await gql(gateway, `query($id: ID!) { complaint(id: $id) { status escalatedTo { id status } } }`, { id }, me)).data?.complaint;
+      return c?.status === 'ESCALATED' ? c : undefined;
+    });
+    expect(first.escalatedTo.id).toBe(escalated);
   });
 });

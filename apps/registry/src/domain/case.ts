@@ -1,7 +1,10 @@
 import type { DomainEvent } from '@shagym/contracts';
 
-/** R11: the statuses a complainant sees, in lifecycle order; ANSWERED and REFUSED end a case. */
-export const STATUS_ORDER = ['SUBMITTED', 'DELIVERED', 'REGISTERED', 'ASSIGNED', 'ANSWERED', 'REFUSED'] as const;
+/**
+ * R11: the statuses a complainant sees, in lifecycle order; ANSWERED and REFUSED end a case,
+ * ESCALATED (R12) links it to the new case at the authorized body.
+ */
+export const STATUS_ORDER = ['SUBMITTED', 'DELIVERED', 'REGISTERED', 'ASSIGNED', 'ANSWERED', 'REFUSED', 'ESCALATED'] as const;
 export type ComplaintStatus = (typeof STATUS_ORDER)[number];
 
 export interface Registration {
@@ -46,6 +49,8 @@ export interface ComplaintCase {
   overdue: boolean;
   /** Whether the reply came within the term (deadline.stopped); null until replied. */
   repliedOnTime: boolean | null;
+  /** R12: the complaint to the authorized body that continues this one. */
+  escalatedTo: string | null;
 }
 
 /** The events the case is made of: the registry's own and those it learns from others. */
@@ -59,6 +64,7 @@ export type CaseEvent = Extract<
       | 'complaint.assigned'
       | 'complaint.answered'
       | 'complaint.refused'
+      | 'complaint.escalated'
       | 'deadline.breached'
       | 'deadline.stopped';
   }
@@ -72,6 +78,7 @@ const STATUS_OF: Partial<Record<CaseEvent['type'], ComplaintStatus>> = {
   'complaint.assigned': 'ASSIGNED',
   'complaint.answered': 'ANSWERED',
   'complaint.refused': 'REFUSED',
+  'complaint.escalated': 'ESCALATED',
 };
 
 /**
@@ -91,6 +98,7 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
     reply: null,
     overdue: false,
     repliedOnTime: null,
+    escalatedTo: null,
   };
   let rank = 0;
   for (const e of [...events].sort((a, b) => a.time.localeCompare(b.time))) {
@@ -102,6 +110,9 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
         c.addresseeOrganizationId = e.data.addresseeOrganizationId;
         break;
       case 'complaint.delivered':
+        break;
+      case 'complaint.escalated':
+        c.escalatedTo = e.data.escalationComplaintId;
         break;
       case 'deadline.breached':
         c.overdue = true;
@@ -170,7 +181,7 @@ export type TransitionRefusal = { code: 'INVALID_TRANSITION' | 'FORBIDDEN'; mess
  * assigned and before it has been replied to.
  */
 export function checkReply(c: ComplaintCase, officialId: string | undefined, action: 'answer' | 'refuse'): TransitionRefusal | null {
-  if (c.status === 'ANSWERED' || c.status === 'REFUSED') {
+  if (c.status === 'ANSWERED' || c.status === 'REFUSED' || c.status === 'ESCALATED') {
     return { code: 'INVALID_TRANSITION', message: `cannot ${action}: the complaint is already ${c.status}` };
   }
   if (c.status !== 'ASSIGNED') {

@@ -38,6 +38,7 @@ export function complaintConsumer(
       },
       'complaint.assigned': (event) => cases.learn(event),
       // For the journal's overdue filter and the statistics of replies on time.
+      'complaint.escalated': (event) => cases.learn(event),
       'deadline.breached': (event) => cases.learn(event),
       'deadline.stopped': (event) => cases.learn(event),
     },

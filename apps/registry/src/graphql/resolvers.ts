@@ -69,6 +69,11 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
         await deps.access.authorize(ctx.identity, ref.id);
         return deps.cases.find(ref.id);
       },
+      escalatedTo: async (c, _args, ctx) => {
+        if (!c.escalatedTo) return null;
+        await deps.access.authorize(ctx.identity, c.escalatedTo);
+        return deps.cases.find(c.escalatedTo);
+      },
     },
     Query: {
       registrationJournal: async (_p, { organizationId, year, filter, first, after }, ctx) => {

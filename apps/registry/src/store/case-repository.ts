@@ -17,7 +17,7 @@ const schema = new Schema<LearnedEventDoc>(
 );
 schema.index({ complaintId: 1 });
 
-const CASE_TYPES = new Set(['deadline.breached', 'deadline.stopped', 'complaint.submitted', 'complaint.delivered', 'complaint.registered', 'complaint.assigned', 'complaint.answered', 'complaint.refused']);
+const CASE_TYPES = new Set(['complaint.escalated', 'deadline.breached', 'deadline.stopped', 'complaint.submitted', 'complaint.delivered', 'complaint.registered', 'complaint.assigned', 'complaint.answered', 'complaint.refused']);
 
 /**
  * The registry's case file of a complaint: its own events (registration, reply) from the

@@ -31,6 +31,8 @@ export type AnswerComplaintInput = {
 
 export type Complaint = {
   __typename?: 'Complaint';
+  /** R12: the complaint to the authorized body that continues this one. */
+  escalatedTo?: Maybe<Complaint>;
   id: Scalars['ID']['output'];
   /** R7: registration is the proof of acceptance; null until registered. */
   registration?: Maybe<Registration>;
@@ -44,6 +46,8 @@ export enum ComplaintStatus {
   Answered = 'ANSWERED',
   Assigned = 'ASSIGNED',
   Delivered = 'DELIVERED',
+  /** R12: taken further to the authorized body; see escalatedTo. */
+  Escalated = 'ESCALATED',
   Refused = 'REFUSED',
   Registered = 'REGISTERED',
   Submitted = 'SUBMITTED'
@@ -409,6 +413,7 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type ComplaintResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Complaint'] = ResolversParentTypes['Complaint'], FederationReferenceType extends FederationReferenceTypes['Complaint'] = FederationReferenceTypes['Complaint']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Complaint']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  escalatedTo?: Resolver<Maybe<ResolversTypes['Complaint']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   registration?: Resolver<Maybe<ResolversTypes['Registration']>, ParentType, ContextType>;
   reply?: Resolver<Maybe<ResolversTypes['Reply']>, ParentType, ContextType>;
