@@ -78,20 +78,25 @@ export class OutboxRelay {
     while (this.running) {
       try {
         const n = await this.publishPending();
-        backoff = this.intervalMs;
         if (n === this.batchSize) continue;
+        // Idle: poll less and less often (an append in this process wakes the relay at once;
+        // polling only catches what a crash or another instance left behind).
+        backoff = n > 0 ? this.intervalMs : Math.min(backoff * 2, Math.max(this.intervalMs, 2_000));
       } catch (err) {
         this.logger.warn({ err }, 'outbox relay: publish failed, will retry');
         backoff = Math.min(backoff * 2, 5_000);
       }
+      let woken = false;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff);
         this.wake = () => {
+          woken = true;
           clearTimeout(timer);
           resolve();
         };
       });
       this.wake = null;
+      if (woken) backoff = this.intervalMs;
     }
     // Drain what is left on a clean stop, so a restart starts with an empty outbox.
     await this.publishPending().catch(() => undefined);
