@@ -150,12 +150,16 @@ describe('registry: registration, replies, refusals and the journal (R7, R9, R17
     const stopped = (complaintId: string, outcome: 'MET' | 'MISSED') =>
       createEvent({ type: 'deadline.stopped', source: 'deadline', subject: complaintId, correlationId: 't', data: { ...term(complaintId), stoppedBy: 'ANSWERED', stoppedAt: new Date().toISOString(), stoppedOn: '2026-12-08', outcome, workingDaysEarly: 0, workingDaysLate: outcome === 'MISSED' ? 1 : 0 } });
     await publishEvents(iso.topic('complaints'), [stopped(late, 'MISSED'), stopped(onTime, 'MET')]);
-    const stats = `query($org: ID!, $year: Int!) { registryStatistics(organizationId: $org, year: $year) { received answered repliedOnTime repliedLate overdue } }`;
+    const stats = `query($org: ID!, $year: Int!) { registryStatistics(organizationId: $org, year: $year) { received answered repliedOnTime repliedLate overdue escalated } }`;
     const s = await waitFor('statistics', async () => {
       const r = (await gql(svc.url, stats, { org: ORG, year }, head)).data?.registryStatistics;
       return r && r.repliedOnTime >= 1 && r.repliedLate >= 1 ? r : undefined;
     });
     expect(s.overdue).toBe(0);
+    // Analysts see the aggregates (never a single complaint); a citizen does not.
+    const analyst = await gql(svc.url, stats, { org: ORG, year }, as({ subject: 'an', roles: ['ANALYST'] }));
+    expect(analyst.data.registryStatistics.received).toBe(s.received);
+    expect((await gql(svc.url, stats, { org: ORG, year }, as(IDENTITIES.citizen('900101300017')))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(s.answered).toBeGreaterThanOrEqual(3);
     expect((await gql(svc.url, journal, { org: ORG, year }, head)).data.registrationJournal.entries).toEqual([]);
   });

@@ -202,6 +202,8 @@ export type RegistrationPolicy = {
 export type RegistryStatistics = {
   __typename?: 'RegistryStatistics';
   answered: Scalars['Int']['output'];
+  /** R12: replied complaints taken further to the authorized body. */
+  escalated: Scalars['Int']['output'];
   organizationId: Scalars['ID']['output'];
   /** Unreplied complaints whose term has run out. */
   overdue: Scalars['Int']['output'];
@@ -478,6 +480,7 @@ export type RegistrationPolicyResolvers<ContextType = RequestContext, ParentType
 
 export type RegistryStatisticsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegistryStatistics'] = ResolversParentTypes['RegistryStatistics']> = ResolversObject<{
   answered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  escalated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
