@@ -2,6 +2,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import type { AddressInfo } from 'node:net';
 import {
   CORRELATION_HEADER,
@@ -26,7 +27,24 @@ import { RateLimiter } from './rate-limit';
 import { DirectoryCache } from './subscriptions/directory-cache';
 import { attachSubscriptions } from './subscriptions/server';
 
-interface GatewayContext {
+/**
+ * A subgraph that refuses a request outright (HTTP 400, e.g. a variable its scalar rejects)
+ * answers with coded GraphQL errors; the default data source would hide them behind a generic
+ * "400: Bad Request". Pass the subgraph's first error on, code and field included.
+ */
+class CodedErrorsDataSource<C extends Record<string, unknown>> extends RemoteGraphQLDataSource<C> {
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const body = (await this.parseBody(response).catch(() => null)) as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | null;
+    const first = body && typeof body === 'object' ? body.errors?.[0] : undefined;
+    if (first?.extensions?.code && typeof first.message === 'string') {
+      const { stacktrace: _s, ...extensions } = first.extensions;
+      return new GraphQLError(first.message, { extensions });
+    }
+    return super.errorFromResponse(response);
+  }
+}
+
+interface GatewayContext extends Record<string, unknown> {
   correlationId: string;
   identity: Identity | null;
 }
@@ -53,7 +71,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     buildService({ name, url }) {
       const target = subgraphUrlOverride(config, name) ?? url!;
       subgraphUrls.set(name, target);
-      return new RemoteGraphQLDataSource<GatewayContext>({
+      return new CodedErrorsDataSource<GatewayContext>({
         url: target,
         willSendRequest({ request, context }) {
           const headers = request.http?.headers;

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from '@shagym/service-kit';
 import { DEFAULT_POLICY, type RegistrationPolicy } from '../domain/registration-policy';
 
 interface PolicyDoc extends RegistrationPolicy {
@@ -26,6 +27,14 @@ export class PolicyRepository {
   }
 
   async set(organizationId: string, policy: RegistrationPolicy, by: string): Promise<void> {
-    await this.model.replaceOne({ _id: organizationId }, { _id: organizationId, ...policy, updatedAt: new Date(), updatedBy: by }, { upsert: true });
+    const doc = { _id: organizationId, ...policy, updatedAt: new Date(), updatedBy: by };
+    try {
+      await this.model.replaceOne({ _id: organizationId }, doc, { upsert: true });
+    } catch (err) {
+      // Two first-time settings at once: both upserts insert, one loses on _id. The document
+      // exists now, so the replace applies (the last setting wins, as intended).
+      if (!isDuplicateKey(err)) throw err;
+      await this.model.replaceOne({ _id: organizationId }, doc);
+    }
   }
 }
