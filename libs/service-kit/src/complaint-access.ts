@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { DomainEvent } from '@shagym/contracts';
 import type { ConsumerSpec } from './consumer';
 import { forbidden, requireIdentity, type Identity } from './identity';
-import { isDuplicateKey } from './mongo';
+import { insertOnce } from './mongo';
 
 /** Who is party to a complaint: the complainant and the bodies that handle it. */
 export interface ComplaintParties {
@@ -61,11 +61,7 @@ export class ComplaintAccess {
   async learn(event: DomainEvent): Promise<void> {
     const fact = factOf(event);
     if (!fact) return;
-    try {
-      await this.model.create({ _id: event.id, complaintId: event.subject, ...fact });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+    await insertOnce(this.model, { _id: event.id, complaintId: event.subject, ...fact });
   }
 
   async parties(complaintId: string): Promise<ComplaintParties | null> {

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from './mongo';
+import { insertOnce } from './mongo';
 
 /**
  * Remembers which events a consumer group has fully handled, so that a redelivered event
@@ -37,10 +37,6 @@ export class Inbox {
   }
 
   async record(group: string, eventId: string, type: string): Promise<void> {
-    try {
-      await this.model.create({ _id: `${group}:${eventId}`, group, eventId, type, processedAt: new Date() });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+    await insertOnce(this.model, { _id: `${group}:${eventId}`, group, eventId, type, processedAt: new Date() });
   }
 }

@@ -44,3 +44,17 @@ export async function pingMongo(conn: Connection): Promise<boolean> {
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
+
+/**
+ * Inserts a document keyed by something unique (usually an event id): true when written,
+ * false when it was there already — how redelivered events change nothing.
+ */
+export async function insertOnce<T>(model: Model<T>, doc: T): Promise<boolean> {
+  try {
+    await model.create(doc);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { DomainEvent } from '@shagym/contracts';
-import { isDuplicateKey } from '@shagym/service-kit';
+import { insertOnce } from '@shagym/service-kit';
 
 /** Which complaint was about which matter (repeat detection); one insert per complaint. */
 interface MatterDoc {
@@ -52,13 +52,5 @@ export class IntakeFacts {
 
   async wasReplied(complaintId: string): Promise<boolean> {
     return (await this.replies.exists({ complaintId })) !== null;
-  }
-}
-
-async function insertOnce<T>(model: Model<T>, doc: T): Promise<void> {
-  try {
-    await model.create(doc);
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
   }
 }

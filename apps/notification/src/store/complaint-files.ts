@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { foldFile, type ComplaintFact, type ComplaintFile } from '../domain/complaint-file';
-import { insertOnce } from './insert';
+import { insertOnce } from '@shagym/service-kit';
 
 type FactDoc = Omit<ComplaintFact, 'id' | 'at'> & { _id: string; at: Date };
 

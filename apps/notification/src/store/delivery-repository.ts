@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { DeliveryAttempt, DeliveryIntent, DeliveryStatus, ExternalChannel } from '../domain/messages';
-import { insertOnce } from './insert';
+import { insertOnce } from '@shagym/service-kit';
 
 type IntentDoc = Omit<DeliveryIntent, 'id' | 'createdAt'> & { _id: string; createdAt: Date };
 interface AttemptDoc {

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { InboxMessage } from '../domain/messages';
 import type { TimelineEntry } from '../domain/timeline';
-import { insertOnce } from './insert';
+import { insertOnce } from '@shagym/service-kit';
 
 interface MessageDoc {
   _id: string;

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from '@shagym/service-kit';
+import { insertOnce } from '@shagym/service-kit';
 import { sortTimeline, type TimelineEntry } from '../domain/timeline';
 
 type EntryDoc = Omit<TimelineEntry, 'id' | 'occurredAt'> & { _id: string; occurredAt: Date };
@@ -26,11 +26,7 @@ export class TimelineRepository {
 
   async add(entry: TimelineEntry): Promise<void> {
     const { id, occurredAt, ...rest } = entry;
-    try {
-      await this.model.create({ _id: id, occurredAt: new Date(occurredAt), ...rest });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+    await insertOnce(this.model, { _id: id, occurredAt: new Date(occurredAt), ...rest });
   }
 
   async forComplaint(complaintId: string): Promise<TimelineEntry[]> {

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { decodeEvent, type DomainEvent } from '@shagym/contracts';
-import { isDuplicateKey, type EventLog } from '@shagym/service-kit';
+import { insertOnce, type EventLog } from '@shagym/service-kit';
 import { foldCase, type CaseEvent, type ComplaintCase } from '../domain/case';
 
 /** An event of another service the registry learned about the complaint: one insert per event id. */
@@ -35,11 +35,7 @@ export class CaseRepository {
   }
 
   async learn(event: DomainEvent): Promise<void> {
-    try {
-      await this.learned.create({ _id: event.id, complaintId: event.subject, type: event.type, envelope: JSON.stringify(event) });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+    await insertOnce(this.learned, { _id: event.id, complaintId: event.subject, type: event.type, envelope: JSON.stringify(event) });
   }
 
   async find(complaintId: string): Promise<ComplaintCase> {
