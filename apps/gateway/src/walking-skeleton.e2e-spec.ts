@@ -102,5 +102,7 @@ describe('walking skeleton through the gateway', () => {
     expect(ready).toMatchObject({ status: 'ready', checks: { intake: true, registry: true, routing: true, deadline: true, notification: true } });
     const intakeMetrics = await (await fetch(stack.procs.get('intake')!.url.replace('/graphql', '/metrics'))).text();
     expect(intakeMetrics).toMatch(/shagym_events_published_total\{[^}]*type="complaint.submitted"[^}]*\} [1-9]/);
+    const registryMetrics = await (await fetch(stack.procs.get('registry')!.url.replace('/graphql', '/metrics'))).text();
+    expect(registryMetrics).toMatch(/shagym_consumer_lag\{[^}]*group="[^"]*registry.complaints"[^}]*\} \d+/);
   });
 });

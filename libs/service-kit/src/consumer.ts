@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { decodeEvent, topicName, type DomainEvent, type EventType, type TopicId } from '@shagym/contracts';
 import { runWithContext } from './context';
 import { PermanentError, RetryLaterError, isInfrastructureError } from './errors';
@@ -86,35 +86,19 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.lagTimer) clearInterval(this.lagTimer);
     await this.consumer?.disconnect();
   }
 
-  private lagTimer: NodeJS.Timeout | null = null;
-
-  /** Consumer lag (end offsets minus committed offsets) as a metric, every `everyMs`. */
-  watchLag(everyMs = 15_000): void {
-    const { kafka, topicPrefix, metrics, logger } = this.deps;
-    const measure = async () => {
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        for (const t of this.spec.topics) {
-          const topic = topicName(t, topicPrefix);
-          const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: this.groupId, topics: [topic] })]);
-          const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]));
-          const lag = ends.reduce((sum, p) => sum + (BigInt(p.high) - (done.get(p.partition) ?? BigInt(p.low))), 0n);
-          metrics.consumerLag.set({ group: this.groupId, topic }, Number(lag));
-        }
-      } catch (err) {
-        logger.debug({ err }, 'consumer lag not measured');
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    };
-    this.lagTimer = setInterval(() => void measure(), everyMs);
-    this.lagTimer.unref();
-    void measure();
+  /** Consumer lag (end offsets minus committed offsets) per topic, as a metric. */
+  async measureLag(admin: Admin): Promise<void> {
+    const { topicPrefix, metrics } = this.deps;
+    for (const t of this.spec.topics) {
+      const topic = topicName(t, topicPrefix);
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: this.groupId, topics: [topic] })]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]));
+      const lag = ends.reduce((sum, p) => sum + (BigInt(p.high) - (done.get(p.partition) ?? BigInt(p.low))), 0n);
+      metrics.consumerLag.set({ group: this.groupId, topic }, Number(lag));
+    }
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {

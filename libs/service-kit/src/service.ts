@@ -109,10 +109,8 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
         groupPrefix: config.KAFKA_GROUP_PREFIX,
       }),
   );
-  for (const c of consumers) {
-    await c.start();
-    c.watchLag();
-  }
+  for (const c of consumers) await c.start();
+  const stopLagWatch = watchConsumerLag(kafka, consumers, logger);
 
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({
@@ -161,6 +159,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       stopped = true;
       logger.info('stopping');
       await closeServer(server);
+      stopLagWatch();
       for (const c of consumers) await c.stop().catch((err) => logger.warn({ err }, 'consumer stop failed'));
       await relay.stop();
       await parts.onStop?.();
@@ -171,6 +170,26 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       logger.info('stopped');
     },
   };
+}
+
+/** Measures every consumer's lag with one admin connection, every 15 s; returns the stop. */
+function watchConsumerLag(kafka: Kafka, consumers: EventConsumer[], logger: Logger): () => void {
+  if (!consumers.length) return () => undefined;
+  const measure = async () => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      for (const c of consumers) await c.measureLag(admin);
+    } catch (err) {
+      logger.debug({ err }, 'consumer lag not measured');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+  const timer = setInterval(() => void measure(), 15_000);
+  timer.unref();
+  void measure();
+  return () => clearInterval(timer);
 }
 
 /** A process's entry point: start, stop cleanly on SIGINT/SIGTERM, exit non-zero on failure. */
