@@ -44,6 +44,24 @@ class CodedErrorsDataSource<C extends Record<string, unknown>> extends RemoteGra
   }
 }
 
+/**
+ * Subgraph requests over pooled keep-alive connections: a subgraph that restarted leaves dead
+ * sockets behind, and the first request on one fails before it is processed ("socket hang
+ * up", ECONNRESET). Queries are retried once on such a connection failure; mutations never
+ * are, since a failure after sending cannot prove they were not applied.
+ */
+export const subgraphFetch: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (err) {
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const isMutation = /"query"\s*:\s*"\s*mutation\b/.test(body);
+    const connectionFailure = /ECONNRESET|socket hang up|other side closed|ECONNREFUSED|fetch failed/i.test(`${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`);
+    if (isMutation || !connectionFailure) throw err;
+    return fetch(input, init);
+  }
+};
+
 interface GatewayContext extends Record<string, unknown> {
   correlationId: string;
   identity: Identity | null;
@@ -73,6 +91,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
       subgraphUrls.set(name, target);
       return new CodedErrorsDataSource<GatewayContext>({
         url: target,
+        fetcher: subgraphFetch as never,
         willSendRequest({ request, context }) {
           const headers = request.http?.headers;
           if (!headers) return;
