@@ -37,7 +37,7 @@ const storedEventSchema = new Schema<StoredEvent>(
 storedEventSchema.index({ aggregateId: 1, version: 1 }, { unique: true });
 storedEventSchema.index({ publishedAt: 1, createdAt: 1 });
 
-export type AppendResult = { status: 'appended' | 'duplicate'; version: number };
+export type AppendResult = { status: 'appended' | 'duplicate'; version: number; stored?: StoredEvent };
 
 export interface AppendOptions {
   /**
@@ -78,7 +78,7 @@ export class EventLog {
       }
       const version = current + 1;
       try {
-        await this.model.create({
+        const stored: StoredEvent = {
           _id: event.id,
           aggregateId: event.subject,
           version,
@@ -87,8 +87,9 @@ export class EventLog {
           envelope: JSON.stringify(event),
           createdAt: new Date(event.time),
           publishedAt: null,
-        });
-        return { status: 'appended', version };
+        };
+        await this.model.create(stored);
+        return { status: 'appended', version, stored };
       } catch (err) {
         // 11000 carries no index name on FerretDB: re-read to learn which key was taken.
         if (!isDuplicateKey(err)) throw err;

@@ -8,11 +8,22 @@ import type { Metrics } from './metrics';
  * Publishes what the event log holds and Kafka has not yet got, in log order. At least once:
  * if the process dies after the send and before marking, the events go out again and
  * consumers drop them by id.
+ *
+ * Two paths. Events appended by this process are handed over in memory (`enqueue`) and go
+ * out at once — no query. A scan of the log for unpublished events runs at start and then
+ * rarely, as the safety net for what a crash or another instance left behind; FerretDB
+ * answers that scan by reading the whole collection, so it must not be the hot path.
+ * Order per aggregate: nothing is published from memory until the start-up scan found the
+ * log empty, and after any failed send the relay goes back to scanning until it is empty
+ * again (the failed events are still unpublished in the log, older than anything queued).
  */
 export class OutboxRelay {
   private running = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  private queue: StoredEvent[] = [];
+  /** True while the log may hold unpublished events older than the queue. */
+  private mustScan = true;
 
   constructor(
     private readonly log: EventLog,
@@ -22,6 +33,8 @@ export class OutboxRelay {
     private readonly metrics: Metrics,
     private readonly intervalMs: number,
     private readonly batchSize = 500,
+    /** How often the safety-net scan runs while the in-memory path is healthy. */
+    private readonly scanEveryMs = 5_000,
   ) {}
 
   start(): void {
@@ -30,7 +43,12 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Called after an append so the event goes out now rather than at the next poll. */
+  /** Hands a just-appended event to the relay: it goes out now rather than at the next scan. */
+  enqueue(event: StoredEvent): void {
+    this.queue.push(event);
+    this.kick();
+  }
+
   kick(): void {
     this.wake?.();
   }
@@ -41,13 +59,19 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** Publishes one batch; returns how many events went out. Exposed for tests and tools. */
+  /** Scans the log and publishes one batch of unpublished events; returns how many went out. */
   async publishPending(): Promise<number> {
     const batch = await this.log.pending(this.batchSize);
-    if (!batch.length) {
-      this.metrics.outboxPending.set(0);
-      return 0;
-    }
+    this.metrics.outboxPending.set(batch.length);
+    if (!batch.length) return 0;
+    await this.send(batch);
+    // Those may also wait in the queue (appended just before the scan): do not send them twice.
+    const sent = new Set(batch.map((e) => e._id));
+    this.queue = this.queue.filter((e) => !sent.has(e._id));
+    return batch.length;
+  }
+
+  private async send(batch: StoredEvent[]): Promise<void> {
     const byTopic = new Map<string, StoredEvent[]>();
     for (const e of batch) {
       const topic = EventLog.topicFor(e, this.topicPrefix);
@@ -70,35 +94,49 @@ export class OutboxRelay {
     });
     await this.log.markPublished(batch.map((e) => e._id));
     for (const e of batch) this.metrics.eventsPublished.inc({ type: e.type });
-    return batch.length;
   }
 
   private async run(): Promise<void> {
     let backoff = this.intervalMs;
+    let lastScan = 0;
     while (this.running) {
+      let idle = false;
       try {
-        const n = await this.publishPending();
-        if (n === this.batchSize) continue;
-        // Idle: poll less and less often (an append in this process wakes the relay at once;
-        // polling only catches what a crash or another instance left behind).
-        backoff = n > 0 ? this.intervalMs : Math.min(backoff * 2, Math.max(this.intervalMs, 2_000));
+        if (this.mustScan || Date.now() - lastScan >= this.scanEveryMs) {
+          lastScan = Date.now();
+          const n = await this.publishPending();
+          // Scan again until the log has nothing older than the queue.
+          if (n > 0) continue;
+          this.mustScan = false;
+        }
+        if (!this.mustScan && this.queue.length) {
+          const batch = this.queue.splice(0, this.batchSize);
+          await this.send(batch);
+          backoff = this.intervalMs;
+          continue;
+        }
+        idle = true;
       } catch (err) {
-        this.logger.warn({ err }, 'outbox relay: publish failed, will retry');
+        this.logger.warn({ err }, 'outbox relay: publish failed, will retry from the log');
+        // The failed events are unpublished in the log and older than what is queued: rescan.
+        this.mustScan = true;
+        this.queue = [];
         backoff = Math.min(backoff * 2, 5_000);
       }
-      let woken = false;
+      // Idle: wait for an append (which wakes the relay) or the next scan.
+      const wait = idle ? Math.min(this.scanEveryMs, Math.max(this.intervalMs, backoff)) : backoff;
+      if (idle) backoff = Math.min(backoff * 2, this.scanEveryMs);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoff);
+        const timer = setTimeout(resolve, wait);
         this.wake = () => {
-          woken = true;
           clearTimeout(timer);
           resolve();
         };
       });
       this.wake = null;
-      if (woken) backoff = this.intervalMs;
     }
     // Drain what is left on a clean stop, so a restart starts with an empty outbox.
     await this.publishPending().catch(() => undefined);
   }
+
 }

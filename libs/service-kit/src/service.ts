@@ -89,7 +89,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
 
   const emit = async (event: DomainEvent, options?: AppendOptions) => {
     const result = await eventLog.append(event, options);
-    relay.kick();
+    if (result.stored) relay.enqueue(result.stored);
     return result;
   };
   const parts = await def.setup({ config, logger, metrics, db, eventLog, kafka, producer, emit });
