@@ -105,7 +105,9 @@ export function toFact(event: DomainEvent): ComplaintFact | null {
         },
       };
     }
-    case 'complaint.assigned': {
+    // A reassignment records the new executor the same way (the history is routing's).
+    case 'complaint.assigned':
+    case 'complaint.reassigned': {
       const d = event.data;
       return {
         ...base,
@@ -134,21 +136,6 @@ export function toFact(event: DomainEvent): ComplaintFact | null {
     case 'complaint.forwarded': {
       const d = event.data;
       return { ...base, at: d.forwardedAt, patch: { involvedOrganizationIds: [d.fromOrganizationId, d.toOrganizationId] } };
-    }
-    case 'complaint.reassigned': {
-      const d = event.data;
-      return {
-        ...base,
-        at: d.assignedAt,
-        patch: {
-          assignment: {
-            organizationId: d.organizationId,
-            executorOfficialId: d.executor.officialId,
-            executorName: d.executor.fullName,
-            executorPosition: d.executor.position,
-          },
-        },
-      };
     }
     case 'complaint.answered': {
       const d = event.data;
