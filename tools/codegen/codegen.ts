@@ -23,10 +23,15 @@ const SERVICES: Record<string, Record<string, string>> = {
     Organization: '../../domain/directory#Organization as OrganizationModel',
     Official: '../../domain/directory#Official as OfficialModel',
     Assignment: '../../domain/assignment#Assignment as AssignmentModel',
+    OutsideCompetence: '../../domain/complaint-routing#OutsideCompetence as OutsideCompetenceModel',
   },
   deadline: {
     Complaint: '../../domain/deadline#ComplaintRef as ComplaintModel',
     Deadline: '../../domain/deadline#Deadline as DeadlineModel',
+    OverdueComplaint: '../../domain/deadline#OverdueComplaint as OverdueComplaintModel',
+    CalendarYear: '../../domain/calendar#CalendarYear as CalendarYearModel',
+    DayOff: '../../domain/calendar#DayOff as DayOffModel',
+    TermExplanation: '../../domain/explain#TermExplanation as TermExplanationModel',
   },
   notification: {
     Complaint: '../../domain/timeline#ComplaintRef as ComplaintModel',
@@ -54,6 +59,8 @@ const config: CodegenConfig = {
           strictScalars: true,
           avoidOptionals: false,
           useTypeImports: true,
+          // String unions, so the domain's own unions (DeadlineState, DayOffKind, …) are the schema's enums.
+          enumsAsTypes: true,
         },
       },
     ]),

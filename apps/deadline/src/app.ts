@@ -1,17 +1,29 @@
 import { z } from 'zod';
-import { ComplaintAccess, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
+import { ComplaintAccess, ConfigError, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
-import { ChangeCalendarYear, FireTimer, ForwardDeadline, RecomputeOnCalendarChange, SetDeadlineOnRegistration, StopDeadline, type DeadlinePorts, type TermSettings } from './domain/deadline';
+import {
+  ChangeCalendarYear,
+  FireTimer,
+  ForwardDeadline,
+  RecomputeOnCalendarChange,
+  SetDeadlineOnRegistration,
+  StartForwardingTerm,
+  StopDeadline,
+  type DeadlinePorts,
+  type TermSettings,
+} from './domain/deadline';
+import { ParkWhenYearMissing } from './domain/parked-terms';
 import { parseWarnings } from './domain/term';
-import { calendarConsumer, complaintConsumer } from './events/complaint-consumer';
+import { calendarConsumer, complaintConsumer, type TermSetters } from './events/complaint-consumer';
 import { createResolvers } from './graphql/resolvers';
-import { DeadlineScheduler, systemClock, type Clock } from './scheduler';
+import { DeadlineScheduler, fileClock, systemClock, type Clock } from './scheduler';
 import { CalendarStore } from './store/calendar-store';
+import { ParkedTermStore } from './store/parked-term-store';
 import { TermStore } from './store/term-store';
 import type { RequestContext } from './context';
 
-export const loadDeadlineConfig = (env: NodeJS.ProcessEnv = process.env) =>
-  loadConfig('deadline', env, { PORT: 4004 }, {
+export function loadDeadlineConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig('deadline', env, { PORT: 4004 }, {
     /** Warnings before the end: `<working days before the last day>@HH:MM` (Almaty), comma-separated. */
     DEADLINE_WARNINGS: z.string().default('1@09:00,0@09:00').refine((s) => {
       try {
@@ -25,7 +37,17 @@ export const loadDeadlineConfig = (env: NodeJS.ProcessEnv = process.env) =>
     DEADLINE_COUNT_START_DAY: z.enum(['true', 'false']).default('false'),
     DEADLINE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     DEADLINE_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
+    /**
+     * Business time read from a file holding an ISO instant (tests that kill the process, demos
+     * of a term's life); refused in production.
+     */
+    DEADLINE_CLOCK_FILE: z.string().optional(),
   });
+  if (config.DEADLINE_CLOCK_FILE && config.NODE_ENV === 'production') {
+    throw new ConfigError('invalid configuration for deadline:\n  DEADLINE_CLOCK_FILE: a settable clock is for tests and demos, not production');
+  }
+  return config;
+}
 
 export type DeadlineConfig = ReturnType<typeof loadDeadlineConfig>;
 
@@ -36,7 +58,7 @@ export interface DeadlineOptions {
 
 /** Deadline: review terms in working days (R8, R13, R16, R18), warnings and breaches. */
 export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOptions = {}): Promise<RunningService> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? (config.DEADLINE_CLOCK_FILE ? fileClock(config.DEADLINE_CLOCK_FILE) : systemClock);
   return startService<typeof config, RequestContext>({
     name: 'deadline',
     config,
@@ -46,6 +68,7 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
       const access = new ComplaintAccess(db);
       const calendars = new CalendarStore(eventLog);
       const store = new TermStore(db);
+      const parked = new ParkedTermStore(db);
       const settings: TermSettings = {
         counting: { countStartDay: config.DEADLINE_COUNT_START_DAY === 'true', timeZone: 'Asia/Almaty' },
         warnings: parseWarnings(config.DEADLINE_WARNINGS),
@@ -71,15 +94,23 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
         logger.warn({ complaintId, reason }, 'term not recomputed'),
       );
       const changeCalendar = new ChangeCalendarYear({ calendarWithVersion: () => calendars.withVersion(), emit });
+      const setters: TermSetters = {
+        setDeadline: new SetDeadlineOnRegistration(ports, settings),
+        forward: new ForwardDeadline(ports, settings),
+        startForwarding: new StartForwardingTerm(ports, settings),
+      };
+      const parking = new ParkWhenYearMissing(parked, (p) =>
+        logger.warn({ complaintId: p.complaintId, year: p.year, reason: p.reason }, 'term waits for a year of the production calendar'),
+      );
       return {
-        resolvers: createResolvers({ access, log: eventLog, calendars, store, clock, changeCalendar }),
+        resolvers: createResolvers({ access, log: eventLog, calendars, store, parked, clock, changeCalendar }),
         consumers: [
-          complaintConsumer(new SetDeadlineOnRegistration(ports, settings), new StopDeadline(ports), new ForwardDeadline(ports, settings)),
-          calendarConsumer(recompute),
+          complaintConsumer(setters, new StopDeadline(ports), parking),
+          calendarConsumer(recompute, parking, setters),
           organizationProjectionConsumer('deadline', organizations),
           access.consumer('deadline'),
         ],
-        models: [organizations.model, ...store.models, access.model],
+        models: [organizations.model, ...store.models, parked.model, access.model],
         onStarted: async () => scheduler.start(),
         onStop: () => scheduler.stop(),
       };

@@ -1,32 +1,10 @@
-import { createEvent, type DomainEvent } from '@shagym/contracts';
+import { createEvent } from '@shagym/contracts';
 import type { RunningService } from '@shagym/service-kit';
-import { as, complaintRegistered, entitiesQuery, gql, IDENTITIES, isolatedEnv, organizationUpserted, publishEvents, readTopicUntil, startInProcess, waitFor, type ReadEvent } from '@shagym/testing';
+import { as, complaintAnswered, complaintOutsideCompetence, complaintRegistered, entitiesQuery, gql, IDENTITIES, isolatedEnv, organizationUpserted, publishEvents, readTopicUntil, startInProcess, waitFor, type ReadEvent } from '@shagym/testing';
 import { loadDeadlineConfig, startDeadline } from './app';
 
 /** A settable clock: business time for terms, warnings and breaches. */
 const clock = { at: new Date('2026-12-01T05:00:00.000Z'), now() { return this.at; } };
-
-function answered(registered: DomainEvent<'complaint.registered'>, answeredAt: string): DomainEvent<'complaint.answered'> {
-  return createEvent({
-    type: 'complaint.answered',
-    source: 'registry',
-    subject: registered.subject,
-    correlationId: registered.correlationId,
-    data: {
-      complaintId: registered.subject,
-      organizationId: registered.data.organizationId,
-      outgoingNumber: 'OUT-1',
-      answeredAt,
-      answeredOn: answeredAt.slice(0, 10),
-      executorOfficialId: 'off-1',
-      decision: 'SATISFIED',
-      reasoning: 'Документы приняты.',
-      delivery: 'PORTAL',
-      informedOfEscalation: true,
-      informedOfCourt: true,
-    },
-  });
-}
 
 describe('deadline against the real Kafka and FerretDB', () => {
   const iso = isolatedEnv('deadline');
@@ -76,7 +54,7 @@ describe('deadline against the real Kafka and FerretDB', () => {
 
   it('stops the term on the answer (R9): met, with the working days to spare', async () => {
     const reg = complaintRegistered('org-dl-psc', undefined, new Date('2026-11-30T05:00:00.000Z'));
-    await publishEvents(iso.topic('complaints'), [reg, answered(reg, '2026-12-02T06:00:00.000Z')]);
+    await publishEvents(iso.topic('complaints'), [reg, complaintAnswered('org-dl-psc', reg.subject, 'off-1', new Date('2026-12-02T06:00:00.000Z'))]);
     expect(await waitFor('stopped', async () => (await deadlineOf(reg.subject))?.stoppedAt && deadlineOf(reg.subject))).toMatchObject({
       state: 'MET',
       workingDaysEarly: 3,
@@ -118,6 +96,20 @@ describe('deadline against the real Kafka and FerretDB', () => {
       expect.objectContaining({ rule: 'R18', stoppedBy: 'FORWARDED', outcome: 'MET', dueOn: '2026-12-03', workingDaysEarly: 1, organizationId: 'org-dl-psc' }),
     ]);
     expect(seen.filter((e) => e.type === 'deadline.set')).toHaveLength(2);
+  });
+
+  it('R18: a complaint found outside the competence runs on the 3-working-day forwarding term until forwarded', async () => {
+    const reg = complaintRegistered('org-dl-psc', undefined, new Date('2026-11-30T05:00:00.000Z'));
+    const declared = complaintOutsideCompetence('org-dl-psc', reg.subject, new Date('2026-12-01T05:00:00.000Z'), '2026-11-30', 'org-dl-adgs');
+    await publishEvents(iso.topic('complaints'), [reg, declared, declared]);
+    const r18 = await waitFor('forwarding term', async () => {
+      const d = await deadlineOf(reg.subject);
+      return d?.rule === 'R18' ? d : undefined;
+    });
+    expect(r18).toMatchObject({ termWorkingDays: 3, startsOn: '2026-11-30', dueOn: '2026-12-03', state: 'ON_TRACK', remainingWorkingDays: 3 });
+    const mine = (seen: ReadEvent[]) => seen.filter((e) => e.subject === reg.subject && e.type === 'deadline.set');
+    const sets = mine(await readTopicUntil(iso.topic('complaints'), (all) => mine(all).length >= 2));
+    expect(sets.map((e) => e.data.rule)).toEqual(['R8', 'R18']);
   });
 
   it('answers calendar queries and refuses bad dates and missing years with a coded error', async () => {
@@ -177,8 +169,8 @@ describe('deadline against the real Kafka and FerretDB', () => {
     expect(complaints.filter((e) => e.type === 'deadline.recomputed' && e.subject === reg.subject).map((e) => e.data)).toEqual([
       expect.objectContaining({ previousDueOn: '2027-05-19', dueOn: '2027-05-20', organizationId: 'org-dl-psc' }),
     ]);
-    const directory = await readTopicUntil(iso.topic('directory'), (all) => all.some((e) => e.type === 'calendar.changed'));
-    expect(directory.filter((e) => e.type === 'calendar.changed').map((e) => e.data)).toEqual([
+    const announced = await readTopicUntil(iso.topic('calendar'), (all) => all.some((e) => e.type === 'calendar.changed'));
+    expect(announced.filter((e) => e.type === 'calendar.changed').map((e) => e.data)).toEqual([
       expect.objectContaining({ year: 2027, changedDays: ['2027-05-17'], changedBy: expect.objectContaining({ officialId: 'off-s' }) }),
     ]);
   });
@@ -188,7 +180,7 @@ describe('deadline against the real Kafka and FerretDB', () => {
     const late = complaintRegistered('org-dl-overdue', undefined, new Date('2027-05-03T05:00:00.000Z'));
     await publishEvents(iso.topic('directory'), [organizationUpserted('org-dl-overdue')]);
     const answeredLate = complaintRegistered('org-dl-overdue', undefined, new Date('2027-05-03T05:00:00.000Z'));
-    await publishEvents(iso.topic('complaints'), [late, answeredLate, answered(answeredLate, '2027-05-20T06:00:00.000Z')]);
+    await publishEvents(iso.topic('complaints'), [late, answeredLate, complaintAnswered('org-dl-overdue', answeredLate.subject, 'off-1', new Date('2027-05-20T06:00:00.000Z'))]);
     await waitFor('deadline', () => deadlineOf(late.subject));
     expect(await waitFor('late answer', async () => (await deadlineOf(answeredLate.subject))?.stoppedAt && deadlineOf(answeredLate.subject))).toMatchObject({
       state: 'MISSED',
@@ -203,5 +195,37 @@ describe('deadline against the real Kafka and FerretDB', () => {
     const other = await gql(svc.url, q, { org: 'org-dl-overdue' }, as(IDENTITIES.head('org-dl-psc', 'off-x')));
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
-});
 
+  it('a term that runs into a year without calendar data waits for it, names it, and is set when a supervisor adds the year (R16)', async () => {
+    // Registered Monday 27 December 2027 at the authorized body: 15 working days run into 2028.
+    const reg = complaintRegistered('org-dl-adgs', undefined, new Date('2027-12-27T05:00:00.000Z'));
+    await publishEvents(iso.topic('complaints'), [reg]);
+    const asked = await waitFor('the missing year named', async () => {
+      const r = await gql(svc.url, query, { representations: [{ __typename: 'Complaint', id: reg.subject }] }, as(IDENTITIES.supervisor('org-adgs', 'sup-1')));
+      return r.errors?.length ? r : undefined;
+    });
+    expect(asked.errors?.[0]?.extensions).toMatchObject({ code: 'CALENDAR_YEAR_MISSING', year: 2028 });
+    expect(asked.errors?.[0]?.message).toMatch(/no data for 2028/);
+
+    const set = await gql(
+      svc.url,
+      `mutation($input: CalendarYearInput!) { setCalendarYear(input: $input) { year } }`,
+      {
+        input: {
+          year: 2028,
+          provisional: true,
+          kurbanAit: { date: '2028-05-05', provisional: true, source: 'Astronomical estimate (test)' },
+          transfers: [],
+          reason: 'The 2028 calendar, before the government’s transfer order',
+        },
+      },
+      as(IDENTITIES.supervisor('org-mdai', 'off-s')),
+    );
+    expect(set.errors).toBeUndefined();
+    // 28–31 December count 4; New Year (Saturday 1, Sunday 2 January 2028) moves to Monday 3 and Tuesday 4;
+    // Friday 7 January (Orthodox Christmas) is off: 5, 6, 10–14, 17–20 January complete the 15.
+    expect(await waitFor('term set after the year was added', () => deadlineOf(reg.subject))).toMatchObject({ rule: 'R13', startsOn: '2027-12-27', dueOn: '2028-01-20' });
+    const again = await gql(svc.url, query, { representations: [{ __typename: 'Complaint', id: reg.subject }] }, as(IDENTITIES.supervisor('org-adgs', 'sup-1')));
+    expect(again.errors).toBeUndefined();
+  });
+});

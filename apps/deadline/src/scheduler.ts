@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '@shagym/service-kit';
 import type { FireTimer } from './domain/deadline';
 import type { TermStore } from './store/term-store';
@@ -9,6 +10,27 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Business time from a file holding an ISO instant, read on every use: a test moves time for a
+ * service running in another process (one it kills and restarts). Wall time when the file is
+ * missing or empty.
+ */
+export function fileClock(path: string): Clock {
+  return {
+    now() {
+      let text = '';
+      try {
+        text = readFileSync(path, 'utf8').trim();
+      } catch {
+        return new Date();
+      }
+      const at = text ? new Date(text) : new Date();
+      if (Number.isNaN(at.getTime())) throw new Error(`${path} must hold an ISO instant, not "${text}"`);
+      return at;
+    },
+  };
+}
 
 export interface SchedulerOptions {
   intervalMs: number;

@@ -55,6 +55,24 @@ describe('gateway edge', () => {
     expect(await res.json()).toEqual({ sha256: sha, sizeBytes: file.length });
   });
 
+  it('serves the signed receipt link from notification at the public origin, refusing a forged one', async () => {
+    const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau });
+    const me = await issuer.bearer({ sub: 'c-doc', roles: ['CITIZEN'], iin: input.complainant.individual.iin });
+    const id = (await gql(gateway, SUBMIT, { input }, me)).data.submitComplaint.complaint.id as string;
+    const DOCS = `query($id: ID!) { complaint(id: $id) { documents(language: RU) { kind url } } }`;
+    const receipt = await waitFor('receipt link', async () =>
+      ((await gql(gateway, DOCS, { id }, me)).data?.complaint?.documents as Array<{ kind: string; url: string }> | undefined)?.find((d) => d.kind === 'REGISTRATION_RECEIPT'),
+    );
+    const link = new URL(receipt.url);
+    const viaGateway = gateway.replace('/graphql', `${link.pathname}${link.search}`);
+    const res = await fetch(viaGateway);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toMatch(/attachment|inline/);
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    expect((await fetch(viaGateway.replace(/\.[^.]+$/, '.AAAA'))).status).toBe(403);
+  });
+
   it('limits depth, aliases and body size with coded refusals', async () => {
     const deep = `{ organization(id: "org-psc-aktau") { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } }`;
     expect((await gql(gateway, deep)).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');

@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import {
   CORRELATION_HEADER,
   IDENTITY_HEADER,
@@ -122,6 +123,21 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
   const asyncApi = JSON.stringify(asyncApiDocument(), null, 2);
   let subscriptions: ReturnType<typeof attachSubscriptions> | null = null;
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_BURST);
+  /** Passes a non-GraphQL request to a subgraph's own route and its answer back (502 when it is unreachable). */
+  const proxyTo = async (res: ServerResponse, subgraph: string, path: string, init: RequestInit): Promise<void> => {
+    const target = subgraphUrls.get(subgraph)?.replace(/\/graphql$/, path);
+    const upstream = target ? await fetch(target, { ...init, signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS) }).catch(() => null) : null;
+    if (!upstream) {
+      res.statusCode = 502;
+      return void res.end();
+    }
+    res.statusCode = upstream.status;
+    for (const h of ['content-type', 'content-disposition', 'content-length', 'cache-control']) {
+      const v = upstream.headers.get(h);
+      if (v) res.setHeader(h, v);
+    }
+    res.end(Buffer.from(await upstream.arrayBuffer()));
+  };
   const server = await startHttpServer<GatewayContext>({
     host: config.HOST,
     port: config.PORT,
@@ -148,44 +164,20 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
             res.statusCode = 401;
             return void res.end(JSON.stringify({ error: 'invalid token', code: 'UNAUTHENTICATED' }));
           }
-          const target = subgraphUrls.get('intake')?.replace(/\/graphql$/, path);
           const chunks: Buffer[] = [];
           for await (const c of req) chunks.push(c as Buffer);
-          const upstream = target
-            ? await fetch(target, {
-                method: req.method ?? 'PUT',
-                headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream', ...(identity ? identityHeaders(identity, config.IDENTITY_SIGNING_SECRET) : {}) },
-                body: Buffer.concat(chunks),
-                signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS),
-              }).catch(() => null)
-            : null;
-          if (!upstream) {
-            res.statusCode = 502;
-            return void res.end();
-          }
-          res.statusCode = upstream.status;
-          res.setHeader('content-type', upstream.headers.get('content-type') ?? 'application/json');
-          res.end(Buffer.from(await upstream.arrayBuffer()));
+          await proxyTo(res, 'intake', path, {
+            method: req.method ?? 'PUT',
+            headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream', ...(identity ? identityHeaders(identity, config.IDENTITY_SIGNING_SECRET) : {}) },
+            body: Buffer.concat(chunks),
+          });
         },
       },
       {
         // Signed document links (receipt, reply letter) are served by notification; the
         // gateway is the one public origin, so it passes them through unchanged.
         prefix: '/documents/',
-        handle: async (_req, res, path) => {
-          const target = subgraphUrls.get('notification')?.replace(/\/graphql$/, path);
-          const upstream = target ? await fetch(target, { signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS) }).catch(() => null) : null;
-          if (!upstream) {
-            res.statusCode = 502;
-            return void res.end();
-          }
-          res.statusCode = upstream.status;
-          for (const h of ['content-type', 'content-disposition', 'content-length', 'cache-control']) {
-            const v = upstream.headers.get(h);
-            if (v) res.setHeader(h, v);
-          }
-          res.end(Buffer.from(await upstream.arrayBuffer()));
-        },
+        handle: async (_req, res, path) => proxyTo(res, 'notification', path, {}),
       },
     ],
     admit: (req) => {

@@ -128,7 +128,10 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
         ],
         models: [timeline.model, files.model, inbox.messages, inbox.reads, preferences.model, ...deliveries.models, organizations.model],
         routes: [documentsRoute({ files, organizations, secret, logger })],
-        onStarted: async () => worker.start(),
+        // With no channel configured every intent is recorded DISABLED when planned: nothing to poll for.
+        onStarted: async () => {
+          if (channels.EMAIL || channels.SMS) worker.start();
+        },
         onStop: () => worker.stop(),
       };
     },

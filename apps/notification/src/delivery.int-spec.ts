@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { RunningService } from '@shagym/service-kit';
-import { as, complaintRegistered, gql, IDENTITIES, isolatedEnv, NOTIFY, publishEvents, randomIin, startInProcess, waitFor, entitiesQuery } from '@shagym/testing';
+import { as, complaintAnswered, complaintAssigned, complaintRegistered, complaintSubmittedBy, gql, IDENTITIES, isolatedEnv, publishEvents, randomIin, startInProcess, waitFor, entitiesQuery } from '@shagym/testing';
 import { loadNotificationConfig, startNotification } from './app';
 
 interface ReceivedMail {
@@ -135,7 +135,7 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
 
   it('sends the registration by e-mail and SMS in the complainant’s language, retrying the SMS after a gateway failure (R7)', async () => {
     const iin = randomIin();
-    const submitted = NOTIFY.submittedBy('org-d', { iin, email: 'aigerim@example.kz', phone: PHONE_FLAKY }, { language: 'kk' });
+    const submitted = complaintSubmittedBy('org-d', { iin, email: 'aigerim@example.kz', phone: PHONE_FLAKY }, { language: 'kk' });
     const registered = complaintRegistered('org-d', submitted.subject, new Date(Date.now() + 1000), 3);
     await publishEvents(iso.topic('complaints'), [submitted, registered]);
 
@@ -161,8 +161,8 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
   it('gives up a rejected number or mailbox at once, and a channel that keeps failing after the last attempt, with the reason', async () => {
     const rejected = randomIin();
     const down = randomIin();
-    const a = NOTIFY.submittedBy('org-d', { iin: rejected, email: 'nobody@example.kz', phone: PHONE_REJECTED });
-    const b = NOTIFY.submittedBy('org-d', { iin: down, email: 'down@example.kz', phone: PHONE_DOWN });
+    const a = complaintSubmittedBy('org-d', { iin: rejected, email: 'nobody@example.kz', phone: PHONE_REJECTED });
+    const b = complaintSubmittedBy('org-d', { iin: down, email: 'down@example.kz', phone: PHONE_DOWN });
     await publishEvents(iso.topic('complaints'), [a, complaintRegistered('org-d', a.subject, new Date(Date.now() + 1000), 4), b, complaintRegistered('org-d', b.subject, new Date(Date.now() + 1000), 5)]);
 
     const first = await waitFor('rejected deliveries settled', async () => settled(await deliveriesOf(rejected, 'complaint.registered')));
@@ -178,13 +178,13 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
 
   it('never lets a hanging channel hold the e-mail or the consumer', async () => {
     const iin = randomIin();
-    const submitted = NOTIFY.submittedBy('org-d', { iin, email: 'slow@example.kz', phone: PHONE_SLOW });
+    const submitted = complaintSubmittedBy('org-d', { iin, email: 'slow@example.kz', phone: PHONE_SLOW });
     const registered = complaintRegistered('org-d', submitted.subject, new Date(Date.now() + 1000), 6);
     await publishEvents(iso.topic('complaints'), [submitted, registered]);
     await waitFor('the SMS gateway holding the request', async () => held.length > 0);
 
     // While the SMS is stuck at the gateway, the e-mail goes out and later events are consumed.
-    const answered = NOTIFY.answered('org-d', submitted.subject, 'off-1', new Date(Date.now() + 5000));
+    const answered = complaintAnswered('org-d', submitted.subject, 'off-1', new Date(Date.now() + 5000));
     await publishEvents(iso.topic('complaints'), [answered]);
     await waitFor('the answer on the timeline', async () => {
       const res = await gql(svc.url, entitiesQuery('Complaint', 'timeline { type }'), { representations: [{ __typename: 'Complaint', id: submitted.subject }] }, as(IDENTITIES.citizen(iin)));
@@ -211,8 +211,8 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
       me,
     );
     expect(set.errors).toBeUndefined();
-    const submitted = NOTIFY.submittedBy('org-d', { iin: randomIin() });
-    const assigned = NOTIFY.assigned('org-d', submitted.subject, { officialId: official, fullName: 'Утепова Гульнара Сериковна' }, new Date(Date.now() + 2000));
+    const submitted = complaintSubmittedBy('org-d', { iin: randomIin() });
+    const assigned = complaintAssigned('org-d', submitted.subject, { officialId: official, fullName: 'Утепова Гульнара Сериковна' }, new Date(Date.now() + 2000));
     await publishEvents(iso.topic('complaints'), [submitted, complaintRegistered('org-d', submitted.subject, new Date(Date.now() + 1000), 7), assigned]);
     const mail = await waitFor('the executor’s e-mail', async () => mails.find((m) => m.to.includes('executor@akimat.kz')));
     expect(mail.subject).toBe('Shagym: Вам назначена жалоба');

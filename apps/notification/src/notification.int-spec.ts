@@ -2,13 +2,15 @@ import { createEvent } from '@shagym/contracts';
 import type { RunningService } from '@shagym/service-kit';
 import {
   as,
+  complaintAnswered,
+  complaintAssigned,
   complaintRegistered,
   complaintSubmitted,
+  complaintSubmittedBy,
   entitiesQuery,
   gql,
   IDENTITIES,
   isolatedEnv,
-  NOTIFY,
   organizationUpserted,
   publishEvents,
   randomIin,
@@ -73,7 +75,7 @@ describe('notification against the real Kafka and FerretDB (R11, R7, R9)', () =>
     const org = `org-term-${iso.id}`;
     const [head, executor] = [`head-${iso.id}`, `exec-${iso.id}`];
     const t0 = new Date('2026-11-30T04:00:00.000Z');
-    const submitted = NOTIFY.submittedBy(org, { iin }, { submittedAt: t0 });
+    const submitted = complaintSubmittedBy(org, { iin }, { submittedAt: t0 });
     const id = submitted.subject;
     const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
     const term = { complaintId: id, organizationId: org, rule: 'R8' as const, dueOn: '2026-12-07', dueAt: '2026-12-07T18:59:59.999Z' };
@@ -102,7 +104,7 @@ describe('notification against the real Kafka and FerretDB (R11, R7, R9)', () =>
       submitted,
       complaintRegistered(org, id, at(1), 1),
       routed,
-      NOTIFY.assigned(org, id, { officialId: executor, fullName: 'Исполнитель Тест' }, at(3)),
+      complaintAssigned(org, id, { officialId: executor, fullName: 'Исполнитель Тест' }, at(3)),
       warning,
       breached,
     ]);
@@ -139,11 +141,11 @@ describe('notification against the real Kafka and FerretDB (R11, R7, R9)', () =>
     const stranger = randomIin();
     const org = `org-${iso.id}`;
     const t0 = new Date('2026-11-30T04:00:00.000Z');
-    const submitted = NOTIFY.submittedBy(org, { iin, surname: 'Ержанова', givenName: 'Әсем', email: 'asem@example.kz', phone: '+77011234567' }, { submittedAt: t0 });
+    const submitted = complaintSubmittedBy(org, { iin, surname: 'Ержанова', givenName: 'Әсем', email: 'asem@example.kz', phone: '+77011234567' }, { submittedAt: t0 });
     const id = submitted.subject;
     const registered = complaintRegistered(org, id, new Date(t0.getTime() + 60_000), 7);
-    const assigned = NOTIFY.assigned(org, id, { officialId: `off-${iso.id}`, fullName: 'Утепова Гульнара Сериковна' }, new Date(t0.getTime() + 120_000));
-    const answered = NOTIFY.answered(org, id, `off-${iso.id}`, new Date('2026-12-03T09:00:00.000Z'), { decision: 'PARTIALLY_SATISFIED' });
+    const assigned = complaintAssigned(org, id, { officialId: `off-${iso.id}`, fullName: 'Утепова Гульнара Сериковна' }, new Date(t0.getTime() + 120_000));
+    const answered = complaintAnswered(org, id, `off-${iso.id}`, new Date('2026-12-03T09:00:00.000Z'), { decision: 'PARTIALLY_SATISFIED' });
     const owner = as(IDENTITIES.citizen(iin));
 
     beforeAll(async () => {

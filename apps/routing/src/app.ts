@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ComplaintAccess, loadConfig, startService, type EventLog, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import seed from './seed/directory.json';
-import { AssignExecutor, ForwardComplaint, RouteOnRegistration } from './domain/assignment';
+import { AssignExecutor, DeclareOutsideCompetence, ForwardComplaint, RouteOnRegistration } from './domain/assignment';
 import type { DirectoryEvent } from './domain/directory-changes';
 import { DirectoryService } from './domain/directory-service';
 import { loadSeed } from './domain/seed';
@@ -57,6 +57,7 @@ export function startRouting(config = loadRoutingConfig(), opts: { seed?: string
           log: eventLog,
           assign: new AssignExecutor(ports),
           forward: new ForwardComplaint(ports),
+          declareOutsideCompetence: new DeclareOutsideCompetence(ports),
           changes,
         }),
         consumers: [complaintConsumer({ route: new RouteOnRegistration(ports), facts, workload }), access.consumer('routing')],

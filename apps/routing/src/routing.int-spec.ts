@@ -10,9 +10,11 @@ import {
   isolatedEnv,
   publishEvents,
   readTopic,
+  readTopicUntil,
   SEEDED_OFFICIALS,
   startInProcess,
   waitFor,
+  type ReadEvent,
 } from '@shagym/testing';
 import { loadRoutingConfig, startRouting } from './app';
 import { CSV_COLUMNS } from './domain/directory-changes';
@@ -196,6 +198,42 @@ describe('routing against the real Kafka and FerretDB', () => {
     expect(assigned.data.assignExecutor).toEqual({ organization: { id: 'org-dp-mangystau' } });
     const oldHead = await gql(svc.url, `mutation($c: ID!) { assignExecutor(complaintId: $c, executorId: "off-aktau-exec-1") { executor { id } } }`, { c: registered.subject }, head);
     expect(oldHead.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('R18: the head records a complaint outside the competence (the forwarding term starts); others are refused; forwarding clears it', async () => {
+    const registered = complaintRegistered('org-psc-aktau');
+    await publishEvents(iso.topic('complaints'), [registered]);
+    await waitFor('assignment', async () => (await complaint(registered.subject))?.assignment);
+    const DECLARE = `mutation($c: ID!, $r: String!, $to: ID) { declareOutsideCompetence(complaintId: $c, reason: $r, competentOrganizationId: $to) {
+      organization { id } reason competentOrganization { id } declaredBy { id } declaredAt } }`;
+    const reason = 'Выдача удостоверений личности — компетенция Департамента полиции';
+    const vars = { c: registered.subject, r: reason, to: 'org-dp-mangystau' };
+
+    const executor = await gql(svc.url, DECLARE, vars, as(IDENTITIES.executor('org-psc-aktau', 'off-aktau-exec-1')));
+    expect(executor.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_HEAD_OF_ORGANIZATION' });
+    const blank = await gql(svc.url, DECLARE, { ...vars, r: '   ' }, head);
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    const unknown = await gql(svc.url, DECLARE, { ...vars, to: 'org-nowhere' }, head);
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'competentOrganizationId', reason: 'ORGANIZATION_NOT_FOUND' });
+
+    const ok = await gql(svc.url, DECLARE, vars, head);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.declareOutsideCompetence).toMatchObject({ organization: { id: 'org-psc-aktau' }, reason, competentOrganization: { id: 'org-dp-mangystau' }, declaredBy: { id: 'off-aktau-head' } });
+    const twice = await gql(svc.url, DECLARE, vars, head);
+    expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_OUTSIDE_COMPETENCE' });
+    const OUTSIDE = entitiesQuery('Complaint', 'outsideCompetence { organization { id } reason }');
+    const outside = async () => (await gql(svc.url, OUTSIDE, { representations: [{ __typename: 'Complaint', id: registered.subject }] }, supervisor)).data?._entities?.[0]?.outsideCompetence;
+    expect(await outside()).toEqual({ organization: { id: 'org-psc-aktau' }, reason });
+
+    const isDeclared = (e: ReadEvent) => e.subject === registered.subject && e.type === 'complaint.outside-competence';
+    const published = (await readTopicUntil(iso.topic('complaints'), (all) => all.some(isDeclared))).filter(isDeclared);
+    expect(published.map((e) => e.data)).toEqual([
+      expect.objectContaining({ organizationId: 'org-psc-aktau', reason, competentOrganizationId: 'org-dp-mangystau', receivedOn: registered.data.registeredOn }),
+    ]);
+
+    const FORWARD = `mutation($c: ID!, $to: ID!, $r: String!) { forwardComplaint(complaintId: $c, toOrganizationId: $to, reason: $r) { organization { id } } }`;
+    expect((await gql(svc.url, FORWARD, { c: registered.subject, to: 'org-dp-mangystau', r: reason }, head)).errors).toBeUndefined();
+    expect(await outside()).toBeNull();
   });
 
   it('sends an escalation to the authorized body’s department for the complainant’s region (R12)', async () => {

@@ -46,6 +46,7 @@ export function asyncApiDocument(): Record<string, unknown> {
       ];
     }),
   );
+  const AGGREGATE_OF_TOPIC: Record<TopicId, string> = { complaints: 'complaint', directory: 'organization or official', calendar: 'calendar-kz', deadLetter: '-' };
   const channels = Object.fromEntries(
     (Object.keys(TOPICS) as TopicId[]).map((id) => [
       id,
@@ -54,7 +55,7 @@ export function asyncApiDocument(): Record<string, unknown> {
         description:
           id === 'deadLetter'
             ? 'Messages a consumer could not process, with the reason and the original message.'
-            : `Keyed by the aggregate id (${id === 'complaints' ? 'complaint' : 'organization'}): one aggregate's events keep their order. ${TOPIC_PARTITIONS[id]} partitions.`,
+            : `Keyed by the aggregate id (${AGGREGATE_OF_TOPIC[id]}): one aggregate's events keep their order. ${TOPIC_PARTITIONS[id]} partitions.`,
         messages: Object.fromEntries(
           types.filter((t) => EVENT_CATALOG[t].topic === id).map((t) => [messageName(t), { $ref: `#/components/messages/${messageName(t)}` }]),
         ),

@@ -15,6 +15,7 @@ import { organizationUpsertedV1 } from './directory-events';
 import { calendarChangedV1, deadlineBreachedV1, deadlineRecomputedV1, deadlineStoppedV1, deadlineWarningV1 } from './deadline-events';
 import {
   complaintForwardedV1,
+  complaintOutsideCompetenceV1,
   complaintReassignedV1,
   complaintRoutedV1,
   officialUpsertedV1,
@@ -110,6 +111,13 @@ export const EVENT_CATALOG = {
     schema: complaintForwardedV1,
     summary: 'The complaint was forwarded to the competent body, keeping its history (R18, within 3 working days).',
   },
+  'complaint.outside-competence': {
+    version: 1,
+    topic: 'complaints',
+    producer: 'routing',
+    schema: complaintOutsideCompetenceV1,
+    summary: 'The head found the complaint outside the body’s competence: it is to be forwarded to the competent body within 3 working days of receipt (R18), a term with its own warnings.',
+  },
   'organization.profile-updated': {
     version: 1,
     topic: 'directory',
@@ -136,7 +144,7 @@ export const EVENT_CATALOG = {
     topic: 'complaints',
     producer: 'deadline',
     schema: deadlineBreachedV1,
-    summary: 'A review term ended without an answer or refusal (once per complaint).',
+    summary: 'A review or forwarding term ended without an answer, refusal or forwarding (once per term).',
   },
   'deadline.stopped': {
     version: 1,
@@ -154,7 +162,7 @@ export const EVENT_CATALOG = {
   },
   'calendar.changed': {
     version: 1,
-    topic: 'directory',
+    topic: 'calendar',
     producer: 'deadline',
     schema: calendarChangedV1,
     summary: 'A supervisor added or corrected a year of the production calendar (R16); keyed calendar-kz.',

@@ -52,7 +52,7 @@ export const deadlineWarningV1 = z.object({
   firedAt: isoTime,
 });
 
-/** The term ended without an answer or refusal (fired once per complaint). */
+/** The term ended without an answer or refusal (fired once per term: a forwarded complaint may breach again at the receiving body). */
 export const deadlineBreachedV1 = z.object({
   ...termFields,
   scheduledFor: isoTime,

@@ -76,6 +76,22 @@ export const complaintReassignedV1 = z.object({
  * body (no later than 3 working days after receipt — the deadline service keeps that term).
  * The complaint keeps its id, history and links; the complainant sees where it went and why.
  */
+/**
+ * R18: the body's head found the complaint outside its competence. The forwarding term (3
+ * working days from receipt) replaces the review term until the complaint is forwarded.
+ */
+export const complaintOutsideCompetenceV1 = z.object({
+  complaintId: id,
+  organizationId: id,
+  reason: z.string().min(1).max(2000),
+  /** The body the head means to forward it to, when known already. */
+  competentOrganizationId: id.optional(),
+  declaredBy: officialRef,
+  declaredAt: isoTime,
+  /** The day the body received (registered) it: R18 counts from it. */
+  receivedOn: localDate.optional(),
+});
+
 export const complaintForwardedV1 = z.object({
   complaintId: id,
   fromOrganizationId: id,

@@ -6,6 +6,8 @@
 export const TOPICS = {
   complaints: 'shagym.complaint.events.v1',
   directory: 'shagym.directory.events.v1',
+  /** The production calendar's corrections (R16): one aggregate, keyed calendar-kz. */
+  calendar: 'shagym.calendar.events.v1',
   deadLetter: 'shagym.deadletter.v1',
 } as const;
 
@@ -15,6 +17,7 @@ export type TopicId = keyof typeof TOPICS;
 export const TOPIC_PARTITIONS: Record<TopicId, number> = {
   complaints: 6,
   directory: 3,
+  calendar: 1,
   deadLetter: 1,
 };
 

@@ -51,10 +51,27 @@ export async function ensureTopics(kafka: Kafka, prefix: string, logger: Logger)
         // Another service may create the same topic at the same moment.
         if (!/already exists/i.test(err.message)) throw err;
       });
+      await waitForLeaders(admin, missing.map((t) => t.topic));
       logger.info({ topics: missing.map((t) => t.topic) }, 'kafka topics created');
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * createTopics' own wait can return before every partition has a leader the broker serves
+ * (seen on a loaded single broker as "does not host this topic-partition" on the first send).
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await admin
+      .fetchTopicMetadata({ topics })
+      .then((m) => m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+      .catch(() => false);
+    if (ready || Date.now() > until) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

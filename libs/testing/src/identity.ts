@@ -14,4 +14,5 @@ export const IDENTITIES = {
   executor: (organizationId: string, officialId: string): Identity => ({ subject: officialId, roles: ['EXECUTOR'], organizationId, officialId }),
   operator: (organizationId: string, officialId: string): Identity => ({ subject: officialId, roles: ['OPERATOR'], organizationId, officialId }),
   supervisor: (organizationId: string, officialId: string): Identity => ({ subject: officialId, roles: ['SUPERVISOR'], organizationId, officialId }),
+  company: (bin: string): Identity => ({ subject: `company-${bin}`, roles: ['COMPANY'], bin }),
 };

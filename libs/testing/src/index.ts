@@ -7,7 +7,6 @@ export * from './stack';
 export * from './events';
 export * from './in-process';
 export * from './identity';
-export * from './notification-fixtures';
 export * from './tokens';
 export * from './topic-reader';
 export * from './directory';

@@ -1,5 +1,5 @@
 import { createEvent, type DomainEvent } from '@shagym/contracts';
-import { complaintRegistered } from '@shagym/testing';
+import { complaintAnswered, complaintForwarded, complaintOutsideCompetence, complaintRegistered } from '@shagym/testing';
 import { baseCalendar, KZ_BASE_YEARS } from '../calendar/kz';
 import {
   ChangeCalendarYear,
@@ -10,6 +10,7 @@ import {
   projectDeadline,
   RecomputeOnCalendarChange,
   SetDeadlineOnRegistration,
+  StartForwardingTerm,
   StopDeadline,
   type DeadlinePorts,
   type TermRecord,
@@ -39,28 +40,6 @@ function memoryPorts(kind = 'PSC') {
 
 const registeredOn = (date: string) => complaintRegistered('org-1', undefined, new Date(`${date}T05:00:00.000Z`));
 
-function answered(reg: DomainEvent<'complaint.registered'>, at: string): DomainEvent<'complaint.answered'> {
-  return createEvent({
-    type: 'complaint.answered',
-    source: 'registry',
-    subject: reg.subject,
-    correlationId: 'c',
-    data: {
-      complaintId: reg.subject,
-      organizationId: 'org-1',
-      outgoingNumber: 'OUT-1',
-      answeredAt: at,
-      answeredOn: at.slice(0, 10),
-      executorOfficialId: 'off-1',
-      decision: 'SATISFIED',
-      reasoning: 'ok',
-      delivery: 'PORTAL',
-      informedOfEscalation: true,
-      informedOfCourt: true,
-    },
-  });
-}
-
 describe('deadline use cases (R8, R9, R13, R16, R17)', () => {
   it('sets the term once per registration, with its warnings and breach planned', async () => {
     const { ports, log, terms } = memoryPorts();
@@ -83,8 +62,8 @@ describe('deadline use cases (R8, R9, R13, R16, R17)', () => {
     const reg = registeredOn('2026-11-30');
     await new SetDeadlineOnRegistration(ports).execute(reg);
     const stop = new StopDeadline(ports);
-    await stop.execute(answered(reg, '2026-12-02T06:00:00.000Z'));
-    expect(await stop.execute(answered(reg, '2026-12-03T06:00:00.000Z'))).toBeNull();
+    await stop.execute(complaintAnswered('org-1', reg.subject, 'off-1', new Date('2026-12-02T06:00:00.000Z')));
+    expect(await stop.execute(complaintAnswered('org-1', reg.subject, 'off-1', new Date('2026-12-03T06:00:00.000Z')))).toBeNull();
     const d = projectDeadline(log)!;
     expect(d.stop).toMatchObject({ outcome: 'MET', workingDaysEarly: 3, stoppedBy: 'ANSWERED' });
     expect(deadlineState(d, new Date('2026-12-20T00:00:00Z'), null)).toBe('MET');
@@ -109,7 +88,7 @@ describe('deadline use cases (R8, R9, R13, R16, R17)', () => {
 
     const other = registeredOn('2026-11-30');
     await new SetDeadlineOnRegistration(ports).execute(other);
-    await new StopDeadline(ports).execute(answered(other, '2026-12-01T06:00:00.000Z'));
+    await new StopDeadline(ports).execute(complaintAnswered('org-1', other.subject, 'off-1', new Date('2026-12-01T06:00:00.000Z')));
     const t = terms[1]!;
     expect(await fire.execute({ timerId: 'x', termId: t.term.termId, complaintId: other.subject, organizationId: 'org-1', ...t.timers[2]! } as never, new Date('2026-12-08T05:00:00Z'))).toBe('OBSOLETE');
   });
@@ -161,6 +140,43 @@ describe('deadline use cases (R8, R9, R13, R16, R17)', () => {
     // The receiving body (the authorized body here: R13) counts from the day it received it.
     expect(projectDeadline(log)).toMatchObject({ rule: 'R13', startsOn: '2026-05-13', stop: null });
     expect(terms.at(-1)!.term.organizationId).toBe('org-2');
+  });
+
+  it('R18: a complaint found outside the competence gets the 3-working-day forwarding term, with warnings still ahead and its breach', async () => {
+    const { ports, log, terms } = memoryPorts();
+    const reg = registeredOn('2026-11-30'); // Monday: forwarding due Thursday 3 December
+    await new SetDeadlineOnRegistration(ports).execute(reg);
+    const start = new StartForwardingTerm(ports);
+    // Declared on Wednesday 2 December at 10:00 Almaty: the 09:00 warning of that day has passed.
+    const declared = complaintOutsideCompetence('org-1', reg.subject, new Date('2026-12-02T05:00:00.000Z'), '2026-11-30');
+    expect(await start.execute(declared)).toMatchObject({ type: 'deadline.set', data: { rule: 'R18', termWorkingDays: 3, startsOn: '2026-11-30', dueOn: '2026-12-03' } });
+    expect(await start.execute(declared)).toBeNull(); // redelivered: the forwarding term runs already
+    expect(terms.at(-1)!.timers.map((t) => [t.kind, t.warning ?? '', t.fireAt.toISOString()])).toEqual([
+      ['WARNING', '0WD@09:00', '2026-12-03T04:00:00.000Z'],
+      ['BREACH', '', '2026-12-03T19:00:00.000Z'],
+    ]);
+    expect(projectDeadline(log)).toMatchObject({ rule: 'R18', dueOn: '2026-12-03', warnings: [], breachedAt: null });
+  });
+
+  it('R18: the forwarding term breaches, the forwarding stops it MISSED, and the receiving body’s term can breach in its turn', async () => {
+    const { ports, log, terms } = memoryPorts();
+    const reg = registeredOn('2026-11-30');
+    await new SetDeadlineOnRegistration(ports).execute(reg);
+    await new StartForwardingTerm(ports).execute(complaintOutsideCompetence('org-1', reg.subject, new Date('2026-12-01T05:00:00.000Z'), '2026-11-30'));
+    const fire = new FireTimer(ports);
+    const breachOf = (i: number) => {
+      const { term, timers } = terms[i]!;
+      return { timerId: `b${i}`, termId: term.termId, complaintId: term.complaintId, organizationId: term.organizationId, ...timers.find((t) => t.kind === 'BREACH')! } as Parameters<FireTimer['execute']>[0];
+    };
+    expect(await fire.execute(breachOf(1), new Date('2026-12-04T05:00:00Z'))).toBe('FIRED');
+    expect(await fire.execute(breachOf(0), new Date('2026-12-08T05:00:00Z'))).toBe('OBSOLETE'); // the review term gave way
+    await new ForwardDeadline(ports).execute(complaintForwarded('org-1', 'org-2', reg.subject, new Date('2026-12-07T05:00:00.000Z'), '2026-11-30'));
+    expect(log.filter((e) => e.type === 'deadline.stopped').map((e) => e.data)).toEqual([
+      expect.objectContaining({ rule: 'R18', dueOn: '2026-12-03', stoppedBy: 'FORWARDED', outcome: 'MISSED', workingDaysLate: 2 }), // 4 and 7 December
+    ]);
+    expect(projectDeadline(log)).toMatchObject({ rule: 'R8', startsOn: '2026-12-07', dueOn: '2026-12-14', breachedAt: null });
+    expect(await fire.execute(breachOf(2), new Date('2026-12-15T05:00:00Z'))).toBe('FIRED');
+    expect(log.filter((e) => e.type === 'deadline.breached').map((e) => e.data.rule)).toEqual(['R18', 'R8']);
   });
 
   it('refuses a correction whose dates are outside the year or impossible', async () => {

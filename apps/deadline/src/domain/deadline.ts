@@ -75,6 +75,11 @@ export function projectDeadline(events: DomainEvent[]): Deadline | null {
   return d;
 }
 
+/** One line of an organization's overdue list. */
+export interface OverdueComplaint {
+  deadline: Deadline;
+}
+
 export type DeadlineState = 'ON_TRACK' | 'AT_RISK' | 'BREACHED' | 'MET' | 'MISSED';
 
 /**
@@ -120,16 +125,22 @@ export const DEFAULT_SETTINGS: TermSettings = {
   ],
 };
 
-/** A calendar that lacks a year is a permanent fault for the event (never a guess): named in the error. */
+/** A term that runs into a year the calendar has no data for (never a guess): the year is named. */
 export class TermNotComputable extends Error {
   override name = 'TermNotComputable';
+  constructor(
+    message: string,
+    readonly year: number,
+  ) {
+    super(message);
+  }
 }
 
 function computeOrExplain(rule: TermRule, startsOn: string, calendar: ProductionCalendar, counting: CountingRule): ComputedTerm {
   try {
     return computeTerm(rule, startsOn, calendar, counting);
   } catch (err) {
-    if (err instanceof CalendarYearMissingError) throw new TermNotComputable(`cannot compute the ${rule} term from ${startsOn}: ${err.message}`);
+    if (err instanceof CalendarYearMissingError) throw new TermNotComputable(`cannot compute the ${rule} term from ${startsOn}: ${err.message}`, err.year);
     throw err;
   }
 }
@@ -230,7 +241,8 @@ export class ForwardDeadline {
     const forwardedOn = almatyDate(new Date(forwardedAt));
     const emitted: DomainEvent[] = [];
     if (current && !current.stop) {
-      const r18 = computeOrExplain('R18', forwarded.data.receivedOn ?? current.startsOn, calendar, this.settings.counting);
+      // The forwarding term runs already when the head declared the complaint outside the competence (StartForwardingTerm).
+      const r18 = current.rule === 'R18' ? current : computeOrExplain('R18', forwarded.data.receivedOn ?? current.startsOn, calendar, this.settings.counting);
       const stopped = createEvent({
         type: 'deadline.stopped',
         id: deterministicUuid('deadline.stopped', forwarded.id),
@@ -275,6 +287,43 @@ export class ForwardDeadline {
   }
 }
 
+/**
+ * R18: the head found the complaint outside the body's competence (routing's
+ * `complaint.outside-competence`). The review term gives way to the forwarding term — 3
+ * working days from receipt, with the same warnings and breach — which forwarding stops
+ * (ForwardDeadline). Warnings whose time passed before the declaration are not planned (the
+ * head has just acted on the complaint); the breach always is. Repeatable by event id.
+ */
+export class StartForwardingTerm {
+  constructor(
+    private readonly ports: DeadlinePorts,
+    private readonly settings: TermSettings = DEFAULT_SETTINGS,
+  ) {}
+
+  async execute(declared: DomainEvent<'complaint.outside-competence'>): Promise<DomainEvent<'deadline.set'> | null> {
+    const { complaintId, organizationId, declaredAt, receivedOn } = declared.data;
+    const current = projectDeadline(await this.ports.history(complaintId));
+    // No term here (parked or registered before this service), already over, or forwarding already.
+    if (!current || current.stop || current.rule === 'R18') return null;
+    const calendar = await this.ports.calendar();
+    const term = computeOrExplain('R18', receivedOn ?? current.startsOn, calendar, this.settings.counting);
+    const event = createEvent({
+      type: 'deadline.set',
+      id: deterministicUuid('deadline.set', declared.id),
+      source: 'deadline',
+      subject: complaintId,
+      correlationId: declared.correlationId,
+      causationId: declared.id,
+      data: { complaintId, ...term },
+    });
+    await this.ports.emit(event);
+    await this.ports.cancelTimers(complaintId);
+    const timers = plannedTimers(term, this.settings.warnings, calendar).filter((t) => t.kind === 'BREACH' || t.fireAt.getTime() > Date.parse(declaredAt));
+    await this.ports.recordTerm({ ...term, termId: event.id, complaintId, organizationId }, timers);
+    return event;
+  }
+}
+
 /** A timer the scheduler found due. */
 export interface DueTimer {
   timerId: string;
@@ -290,7 +339,9 @@ export type TimerOutcome = 'FIRED' | 'DUPLICATE' | 'OBSOLETE' | 'SKIPPED';
 
 /**
  * Fires one due timer: `deadline.warning` or `deadline.breached`, exactly once — their ids
- * derive from (complaint, warning, due instant) and (complaint), so a second firing by a
+ * derive from (complaint, warning, due instant) and (complaint, rule, start: one breach per
+ * term, kept when a calendar correction moves it, a new one at the body a complaint is
+ * forwarded to), so a second firing by a
  * restarted or a second instance is a duplicate insert into the log, never a second event.
  * A timer of a stopped or superseded term is obsolete; a warning that would come after the
  * end (caught up after downtime) is skipped in favour of the breach.
@@ -321,7 +372,7 @@ export class FireTimer {
       });
       return (await this.ports.emit(event)).status === 'appended' ? 'FIRED' : 'DUPLICATE';
     }
-    const event = createEvent({ ...common, type: 'deadline.breached', id: deterministicUuid('deadline.breached', d.complaintId), data: base });
+    const event = createEvent({ ...common, type: 'deadline.breached', id: deterministicUuid('deadline.breached', d.complaintId, d.rule, d.startsOn), data: base });
     return (await this.ports.emit(event)).status === 'appended' ? 'FIRED' : 'DUPLICATE';
   }
 }

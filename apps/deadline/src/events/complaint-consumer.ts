@@ -1,47 +1,67 @@
-import { PermanentError, type ConsumerSpec } from '@shagym/service-kit';
-import { TermNotComputable, type ForwardDeadline, type RecomputeOnCalendarChange, type SetDeadlineOnRegistration, type StopDeadline } from '../domain/deadline';
+import type { DomainEvent } from '@shagym/contracts';
+import type { ConsumerSpec } from '@shagym/service-kit';
+import type { ForwardDeadline, RecomputeOnCalendarChange, SetDeadlineOnRegistration, StartForwardingTerm, StopDeadline } from '../domain/deadline';
+import type { ParkWhenYearMissing, TermWork } from '../domain/parked-terms';
 
-/** Terms start on registration (R8, R13), stop on the answer (R9) or refusal (R17), move with a forwarding (R18). */
-export function complaintConsumer(setDeadline: SetDeadlineOnRegistration, stop: StopDeadline, forward: ForwardDeadline): ConsumerSpec {
+/** The use cases that set a term, by the event that causes it. */
+export interface TermSetters {
+  setDeadline: SetDeadlineOnRegistration;
+  forward: ForwardDeadline;
+  startForwarding: StartForwardingTerm;
+}
+
+/** The work that sets a term for `cause` (also what a parked term replays). */
+export function termWork(setters: TermSetters, cause: DomainEvent): TermWork {
+  switch (cause.type) {
+    case 'complaint.registered':
+      return () => setters.setDeadline.execute(cause);
+    case 'complaint.forwarded':
+      return () => setters.forward.execute(cause);
+    case 'complaint.outside-competence':
+      return () => setters.startForwarding.execute(cause);
+    default:
+      throw new Error(`no term is set by ${cause.type}`);
+  }
+}
+
+/**
+ * Terms start on registration (R8, R13), stop on the answer (R9) or refusal (R17), give way to
+ * the forwarding term (R18) and move with a forwarding. A term that runs into a year without
+ * calendar data waits for it (parked, with the year named), never guessed (R16).
+ */
+export function complaintConsumer(setters: TermSetters, stop: StopDeadline, parking: ParkWhenYearMissing): ConsumerSpec {
+  const setTerm = async (event: DomainEvent & { data: { complaintId: string } }) => {
+    await parking.run(event, event.data.complaintId, termWork(setters, event));
+  };
   return {
     group: 'deadline.complaints',
     topics: ['complaints'],
     handlers: {
-      'complaint.registered': async (event) => {
-        try {
-          await setDeadline.execute(event);
-        } catch (err) {
-          // A year without calendar data is never guessed: dead-lettered with the year named.
-          if (err instanceof TermNotComputable) throw new PermanentError(err.message);
-          throw err;
-        }
-      },
+      'complaint.registered': setTerm,
+      'complaint.outside-competence': setTerm,
+      'complaint.forwarded': setTerm,
       'complaint.answered': async (event) => {
         await stop.execute(event);
       },
       'complaint.refused': async (event) => {
         await stop.execute(event);
       },
-      'complaint.forwarded': async (event) => {
-        try {
-          await forward.execute(event);
-        } catch (err) {
-          if (err instanceof TermNotComputable) throw new PermanentError(err.message);
-          throw err;
-        }
-      },
     },
   };
 }
 
-/** A calendar correction (ours, from the directory topic) moves every open term it touches (R16). */
-export function calendarConsumer(recompute: RecomputeOnCalendarChange): ConsumerSpec {
+/**
+ * A calendar correction (ours, from the calendar topic) moves every open term it touches and
+ * sets the terms that waited for the year (R16).
+ */
+export function calendarConsumer(recompute: RecomputeOnCalendarChange, parking: ParkWhenYearMissing, setters: TermSetters): ConsumerSpec {
   return {
     group: 'deadline.calendar',
-    topics: ['directory'],
+    topics: ['calendar'],
     handlers: {
       'calendar.changed': async (event) => {
         await recompute.execute(event);
+        await parking.replay(event.data.year, (cause) => termWork(setters, cause));
       },
     },
   };

@@ -1,15 +1,16 @@
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { almatyDate, languageOf, type LocalizedText } from '@shagym/contracts';
 import { badUserInput, DateScalar, DateTimeScalar, forbidden, requireRole, type ComplaintAccess, type EventLog } from '@shagym/service-kit';
-import { CalendarYearMissingError, type CalendarYear as CalendarYearModel, type DayOff as DayOffModel } from '../domain/calendar';
-import { deadlineState, InvalidCalendarChange, projectDeadline, type ChangeCalendarYear, type Deadline } from '../domain/deadline';
-import { explainTerm, type TermExplanation as ExplanationModel } from '../domain/explain';
+import { CalendarYearMissingError } from '../domain/calendar';
+import { deadlineState, InvalidCalendarChange, projectDeadline, type ChangeCalendarYear, type Deadline, type OverdueComplaint } from '../domain/deadline';
+import { explainTerm } from '../domain/explain';
 import { remainingWorkingDays } from '../domain/term';
 import { addWorkingDays, workingDaysBetween } from '../domain/working-days';
 import type { Clock } from '../scheduler';
 import type { CalendarStore } from '../store/calendar-store';
+import type { ParkedTermStore } from '../store/parked-term-store';
 import type { TermStore } from '../store/term-store';
-import type { CalendarYear, DayOff, DeadlineState as DeadlineStateGql, DeadlineStopReason, Resolvers, TermExplanation } from './__generated__/resolvers-types';
+import type { Resolvers } from './__generated__/resolvers-types';
 
 const MAX_SPAN_DAYS = 366 * 2;
 
@@ -25,12 +26,10 @@ export interface ResolverDeps {
   log: EventLog;
   calendars: CalendarStore;
   store: TermStore;
+  parked: ParkedTermStore;
   clock: Clock;
   changeCalendar: ChangeCalendarYear;
 }
-
-/** Domain objects whose localized fields GraphQL resolves per language (no codegen mapper for them). */
-const asGql = <T>(value: unknown) => value as T;
 
 function calendarError(err: unknown, field: string): GraphQLError | unknown {
   return err instanceof CalendarYearMissingError ? badUserInput({ field, message: err.message }) : err;
@@ -46,8 +45,6 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       throw calendarError(err, field);
     }
   };
-  const yearOf = (y: CalendarYearModel): CalendarYear =>
-    asGql<CalendarYear>({ ...y, kurbanAit: y.entries.kurbanAit.date, note: y.entries.note ?? null });
 
   return {
     Date: DateScalar,
@@ -58,35 +55,40 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         await deps.access.authorize(ctx.identity, ref.id);
         return { id: ref.id };
       },
-      deadline: (complaint) => loadDeadline(complaint.id),
+      deadline: async (complaint) => {
+        const parked = await deps.parked.waitingOf(complaint.id);
+        // R16: never a guessed term; the field says which year the calendar lacks until a supervisor adds it.
+        if (parked) throw new GraphQLError(parked.reason, { extensions: { code: 'CALENDAR_YEAR_MISSING', field: 'deadline', year: parked.year } });
+        return loadDeadline(complaint.id);
+      },
     },
     Deadline: {
       remainingWorkingDays: (d) =>
         d.stop ? 0 : withCalendar('remainingWorkingDays', (c) => remainingWorkingDays(d, deps.clock.now(), almatyDate(deps.clock.now()), c)),
-      state: async (d) => asGql<DeadlineStateGql>(deadlineState(d, deps.clock.now(), await deps.store.firstWarningAt(d.termId))),
+      state: async (d) => deadlineState(d, deps.clock.now(), await deps.store.firstWarningAt(d.termId)),
       stoppedAt: (d) => d.stop?.stoppedAt ?? null,
-      stoppedBy: (d) => asGql<DeadlineStopReason | null>(d.stop?.stoppedBy ?? null),
+      stoppedBy: (d) => d.stop?.stoppedBy ?? null,
       workingDaysEarly: (d) => d.stop?.workingDaysEarly ?? null,
       workingDaysLate: (d) => d.stop?.workingDaysLate ?? null,
       breachedAt: (d) => d.breachedAt,
       warningsSentAt: (d) => d.warnings.map((w) => w.firedAt),
       nextCheckAt: async (d) => (await deps.store.pendingTimers(d.complaintId))[0]?.fireAt.toISOString() ?? null,
-      explanation: (d) => withCalendar('explanation', (c) => asGql<TermExplanation>(explainTerm(d, c))),
+      explanation: (d) => withCalendar('explanation', (c) => explainTerm(d, c)),
     },
     TermExplanation: {
       rule: (_e, { language }) => COUNTING_RULE[languageOf(language)],
-      skippedDays: (e) => asGql<DayOff[]>(asGql<ExplanationModel>(e).skippedDays),
     },
     DayOff: {
-      name: (d, { language }) => asGql<DayOffModel>(d).name[languageOf(language)],
-      relatedDate: (d) => asGql<DayOffModel>(d).relatedDate ?? null,
+      name: (d, { language }) => d.name[languageOf(language)],
+      relatedDate: (d) => d.relatedDate ?? null,
     },
     CalendarYear: {
-      daysOff: (y, { includeWeekends }) =>
-        asGql<DayOff[]>(asGql<CalendarYearModel>(y).daysOff.filter((d) => includeWeekends || d.kind !== 'WEEKEND')),
+      daysOff: (y, { includeWeekends }) => y.daysOff.filter((d) => includeWeekends || d.kind !== 'WEEKEND'),
+      kurbanAit: (y) => y.entries.kurbanAit.date,
+      note: (y) => y.entries.note ?? null,
     },
     OverdueComplaint: {
-      complaint: (o) => ({ id: asGql<{ deadline: Deadline }>(o).deadline.complaintId }),
+      complaint: (o) => ({ id: o.deadline.complaintId }),
     },
     Query: {
       addWorkingDays: (_p, { from, days }) => {
@@ -98,7 +100,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         if (span > MAX_SPAN_DAYS) throw badUserInput({ field: 'to', message: `must be at most ${MAX_SPAN_DAYS} days after from` });
         return withCalendar('from', (c) => workingDaysBetween(from, to, c));
       },
-      calendarYear: (_p, { year }) => withCalendar('year', (c) => yearOf(c.year(year))),
+      calendarYear: (_p, { year }) => withCalendar('year', (c) => c.year(year)),
       calendarYears: async () => (await deps.calendars.current()).knownYears(),
       overdueComplaints: async (_p, { organizationId }, ctx) => {
         const caller = requireRole(ctx.identity, 'SUPERVISOR', 'ANALYST', 'HEAD', 'EXECUTOR', 'OPERATOR');
@@ -106,14 +108,14 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         if (!anyOrganization && caller.organizationId !== organizationId) throw forbidden('officials see the overdue list of their own organization');
         const now = deps.clock.now();
         const seen = new Set<string>();
-        const overdue: Array<{ deadline: Deadline }> = [];
+        const overdue: OverdueComplaint[] = [];
         for (const t of await deps.store.pastDue(organizationId, now)) {
           if (seen.has(t.complaintId)) continue;
           seen.add(t.complaintId);
           const d = await loadDeadline(t.complaintId);
           if (d && !d.stop && Date.parse(d.dueAt) < now.getTime()) overdue.push({ deadline: d });
         }
-        return asGql(overdue.sort((a, b) => a.deadline.dueAt.localeCompare(b.deadline.dueAt)));
+        return overdue.sort((a, b) => a.deadline.dueAt.localeCompare(b.deadline.dueAt));
       },
     },
     Mutation: {
@@ -135,7 +137,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
             deps.clock.now(),
             ctx.correlationId,
           );
-          return yearOf(calendar.year(input.year));
+          return calendar.year(input.year);
         } catch (err) {
           if (err instanceof InvalidCalendarChange) throw badUserInput(err.problems.map((p) => ({ ...p, field: `input.${p.field}` })));
           if (err instanceof Error && err.name === 'ZodError') throw badUserInput({ field: 'input', message: err.message });

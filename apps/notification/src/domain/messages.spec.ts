@@ -41,6 +41,9 @@ describe('who is told what (R11, R2)', () => {
     const breached = createEvent({ type: 'deadline.breached', source: 'deadline', subject: 'c-1', correlationId: 'k', data: term });
     expect(officialsToTell(warning, withHead)).toEqual(['off-7']);
     expect(officialsToTell(breached, withHead)).toEqual(['off-7', 'head-1']);
+    // R18: forwarding is the head's act, so the forwarding term's reminder goes to the head.
+    const forwarding = createEvent({ type: 'deadline.warning', source: 'deadline', subject: 'c-1', correlationId: 'k', data: { ...term, rule: 'R18', warning: '1WD@09:00', remainingWorkingDays: 1 } });
+    expect(officialsToTell(forwarding, withHead)).toEqual(['head-1']);
   });
 
   it('gives the same message id to a redelivered event (no duplicates)', () => {

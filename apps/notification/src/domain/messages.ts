@@ -50,7 +50,8 @@ export function officialsToTell(event: TimelineEvent, file: ComplaintFile | null
     case 'complaint.reassigned':
       return [event.data.executor.officialId];
     case 'deadline.warning':
-      return [executor ?? head].filter((x): x is string => Boolean(x));
+      // R18: forwarding is the head's act; a review term's reminder goes to the executor.
+      return [event.data.rule === 'R18' ? head : (executor ?? head)].filter((x): x is string => Boolean(x));
     case 'deadline.breached':
       return [...new Set([executor, head].filter((x): x is string => Boolean(x)))];
     default:

@@ -1,4 +1,6 @@
-import { renderDescription, renderTitle, sortTimeline, type TimelineEntry } from './timeline';
+import { createEvent } from '@shagym/contracts';
+import { complaintForwarded, complaintOutsideCompetence } from '@shagym/testing';
+import { organizationNamedBy, renderDescription, renderTitle, sortTimeline, toTimelineEntry, type TimelineEntry } from './timeline';
 
 const entry = (type: TimelineEntry['type'], occurredAt: string, params: TimelineEntry['params'] = {}): TimelineEntry => ({
   id: `${type}-${occurredAt}`,
@@ -78,5 +80,37 @@ describe('timeline: routing, forwarding and the term’s warnings (R2, R18, R8)'
     const warning: TimelineEntry = { ...entry('deadline.warning', '2026-12-04T04:00:00.000Z', { dueOn: '2026-12-07', left: 1 }), audience: 'OFFICIAL' };
     expect(renderTitle(warning, 'ru')).toBe('Срок ответа по жалобе истекает');
     expect(renderDescription(warning, 'kk')).toBe('Қалған жұмыс күндері: 1; жауапты 07.12.2026 қоса алғанға дейін беру керек.');
+  });
+
+  it('R18: tells the complainant the body will forward it, by when; reminds the head to forward, in three languages', () => {
+    const outside = entry('complaint.outside-competence', '2026-12-01T03:00:00.000Z', { reason: 'вопрос полиции', toRu: 'ДП', toKk: 'ПД', toEn: 'Police' });
+    expect(renderTitle(outside, 'en')).toBe('The complaint is outside the body’s competence');
+    expect(renderDescription(outside, 'ru')).toBe('Жалоба будет направлена по компетенции (ДП). Причина: вопрос полиции');
+    const term = entry('deadline.set', '2026-12-01T03:00:01.000Z', { dueOn: '2026-12-03', days: 3, rule: 'R18' });
+    expect(renderTitle(term, 'ru')).toBe('Установлен срок направления по компетенции');
+    expect(renderDescription(term, 'kk')).toBe('Шағым құзыретті органға 03.12.2026 қоса алғанға дейін жолданады (түскен күннен бастап 3 жұмыс күні)');
+    expect(renderDescription(term, 'en')).toBe('The complaint will be forwarded to the competent body by 03.12.2026 inclusive (3 working days from receipt)');
+    const warning: TimelineEntry = { ...entry('deadline.warning', '2026-12-02T04:00:00.000Z', { dueOn: '2026-12-03', left: 2, rule: 'R18' }), audience: 'OFFICIAL' };
+    expect(renderTitle(warning, 'kk')).toBe('Шағымды құзыреті бойынша жолдаңыз');
+    expect(renderDescription(warning, 'en')).toBe('Working days left: 2; forward it by 03.12.2026 inclusive (R18).');
+    const breached = entry('deadline.breached', '2026-12-03T19:00:00.000Z', { dueOn: '2026-12-03', rule: 'R18' });
+    expect(renderTitle(breached, 'ru')).toBe('Срок направления по компетенции нарушен');
+    // The review term's texts stay as they were for R8 / R13.
+    expect(renderTitle({ ...breached, params: { dueOn: '2026-12-03', rule: 'R8' } }, 'ru')).toBe('Срок рассмотрения нарушен');
+  });
+
+  it('names the body a forwarding, a declaration outside the competence and an escalation point to', () => {
+    const names = (id: string) => ({ ru: `ru:${id}`, kk: `kk:${id}`, en: `en:${id}` });
+    const forwarded = complaintForwarded('org-a', 'org-b', 'c-1', new Date('2026-12-01T05:00:00.000Z'), '2026-11-30');
+    const outside = complaintOutsideCompetence('org-a', 'c-1', new Date('2026-12-01T04:00:00.000Z'), '2026-11-30', 'org-c');
+    const escalated = createEvent({
+      type: 'complaint.escalated',
+      source: 'intake',
+      subject: 'c-1',
+      correlationId: 'k',
+      data: { complaintId: 'c-1', escalationComplaintId: 'c-2', authorizedBodyId: 'org-adgs', escalatedAt: '2026-12-10T05:00:00.000Z' },
+    });
+    expect([organizationNamedBy(forwarded), organizationNamedBy(outside), organizationNamedBy(escalated)]).toEqual(['org-b', 'org-c', 'org-adgs']);
+    expect(renderDescription(toTimelineEntry(outside, names), 'en')).toBe('It will be forwarded to the competent body (en:org-c). Reason: Вопрос относится к компетенции другого органа');
   });
 });

@@ -24,6 +24,7 @@ export const TIMELINE_EVENT_TYPES = [
   'complaint.delivered',
   'complaint.registered',
   'complaint.routed',
+  'complaint.outside-competence',
   'complaint.forwarded',
   'complaint.assigned',
   'complaint.reassigned',
@@ -40,6 +41,20 @@ export type TimelineEvent = DomainEvent & { type: TimelineEventType };
 
 export function isTimelineEvent(event: DomainEvent): event is TimelineEvent {
   return (TIMELINE_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/** The organization a step's text names (R12 escalation, R18 forwarding), to be looked up in the directory. */
+export function organizationNamedBy(event: TimelineEvent): string | null {
+  switch (event.type) {
+    case 'complaint.forwarded':
+      return event.data.toOrganizationId;
+    case 'complaint.escalated':
+      return event.data.authorizedBodyId;
+    case 'complaint.outside-competence':
+      return event.data.competentOrganizationId ?? null;
+    default:
+      return null;
+  }
 }
 
 /**
@@ -62,7 +77,11 @@ export function toTimelineEntry(event: TimelineEvent, names: (organizationId: st
     case 'complaint.assigned':
       return { ...base, occurredAt: event.data.assignedAt, params: { executor: event.data.executor.fullName } };
     case 'deadline.set':
-      return { ...base, params: { dueOn: event.data.dueOn, days: event.data.termWorkingDays } };
+      return { ...base, params: { dueOn: event.data.dueOn, days: event.data.termWorkingDays, rule: event.data.rule } };
+    case 'complaint.outside-competence': {
+      const to = event.data.competentOrganizationId ? names(event.data.competentOrganizationId) : null;
+      return { ...base, occurredAt: event.data.declaredAt, params: { reason: event.data.reason, ...(to ? { toRu: to.ru, toKk: to.kk, toEn: to.en } : {}) } };
+    }
     case 'complaint.routed':
       return { ...base, occurredAt: event.data.routedAt, params: { head: event.data.head.fullName, rule: event.data.rule } };
     case 'complaint.forwarded': {
@@ -78,9 +97,9 @@ export function toTimelineEntry(event: TimelineEvent, names: (organizationId: st
     case 'deadline.recomputed':
       return { ...base, params: { dueOn: event.data.dueOn, previousDueOn: event.data.previousDueOn } };
     case 'deadline.warning':
-      return { ...base, occurredAt: event.data.firedAt, params: { dueOn: event.data.dueOn, left: event.data.remainingWorkingDays } };
+      return { ...base, occurredAt: event.data.firedAt, params: { dueOn: event.data.dueOn, left: event.data.remainingWorkingDays, rule: event.data.rule } };
     case 'deadline.breached':
-      return { ...base, occurredAt: event.data.firedAt, params: { dueOn: event.data.dueOn } };
+      return { ...base, occurredAt: event.data.firedAt, params: { dueOn: event.data.dueOn, rule: event.data.rule } };
     case 'complaint.answered':
       return { ...base, occurredAt: event.data.answeredAt, params: { number: event.data.outgoingNumber, date: event.data.answeredOn, decision: event.data.decision } };
     case 'complaint.refused':
@@ -94,7 +113,11 @@ export function sortTimeline<E extends Pick<TimelineEntry, 'occurredAt' | 'type'
   return [...entries].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || rank(a.type) - rank(b.type));
 }
 
-type Texts = Record<Language, { title: string; description?: (p: TimelineEntry['params']) => string }>;
+type Text = { title: string; description?: (p: TimelineEntry['params']) => string };
+type Texts = Record<Language, Text> | ((p: TimelineEntry['params']) => Record<Language, Text>);
+
+/** A term's texts: the review term (R8, R13) or the forwarding term (R18), by the entry's `rule`. */
+const byRule = (review: Record<Language, Text>, forwarding: Record<Language, Text>): Texts => (p) => (p.rule === 'R18' ? forwarding : review);
 
 const CHANNEL_NAMES: Record<string, Record<Language, string>> = {
   PORTAL: { ru: 'через портал', kk: 'портал арқылы', en: 'through the portal' },
@@ -147,10 +170,19 @@ const TEXTS: Record<TimelineEventType, Texts> = {
     kk: { title: 'Жауапты орындаушы тағайындалды', description: (p) => `Орындаушы: ${p.executor}` },
     en: { title: 'Responsible executor appointed', description: (p) => `Executor: ${p.executor}` },
   },
-  'deadline.set': {
+  'deadline.set': byRule({
     ru: { title: 'Установлен срок рассмотрения', description: (p) => `Ответ будет дан до ${formatDate(String(p.dueOn))} включительно (${p.days} рабочих дней)` },
     kk: { title: 'Қарау мерзімі белгіленді', description: (p) => `Жауап ${formatDate(String(p.dueOn))} қоса алғанға дейін беріледі (${p.days} жұмыс күні)` },
     en: { title: 'Review term set', description: (p) => `A reply is due by ${formatDate(String(p.dueOn))} inclusive (${p.days} working days)` },
+  }, {
+    ru: { title: 'Установлен срок направления по компетенции', description: (p) => `Жалоба будет направлена в компетентный орган до ${formatDate(String(p.dueOn))} включительно (${p.days} рабочих дня со дня поступления)` },
+    kk: { title: 'Құзыреті бойынша жолдау мерзімі белгіленді', description: (p) => `Шағым құзыретті органға ${formatDate(String(p.dueOn))} қоса алғанға дейін жолданады (түскен күннен бастап ${p.days} жұмыс күні)` },
+    en: { title: 'Forwarding term set', description: (p) => `The complaint will be forwarded to the competent body by ${formatDate(String(p.dueOn))} inclusive (${p.days} working days from receipt)` },
+  }),
+  'complaint.outside-competence': {
+    ru: { title: 'Жалоба не относится к компетенции органа', description: (p) => `Жалоба будет направлена по компетенции${p.toRu ? ` (${p.toRu})` : ''}. Причина: ${p.reason}` },
+    kk: { title: 'Шағым органның құзыретіне жатпайды', description: (p) => `Шағым құзыреті бойынша жолданады${p.toKk ? ` (${p.toKk})` : ''}. Себебі: ${p.reason}` },
+    en: { title: 'The complaint is outside the body’s competence', description: (p) => `It will be forwarded to the competent body${p.toEn ? ` (${p.toEn})` : ''}. Reason: ${p.reason}` },
   },
   'complaint.routed': {
     ru: { title: 'Жалоба направлена руководителю', description: (p) => `Руководитель: ${p.head}` },
@@ -172,16 +204,24 @@ const TEXTS: Record<TimelineEventType, Texts> = {
     kk: { title: 'Қарау мерзімі қайта есептелді', description: (p) => `Жаңа мерзім — ${formatDate(String(p.dueOn))} дейін (бұрын ${formatDate(String(p.previousDueOn))} дейін)` },
     en: { title: 'Review term recalculated', description: (p) => `Now due by ${formatDate(String(p.dueOn))} (was ${formatDate(String(p.previousDueOn))})` },
   },
-  'deadline.warning': {
+  'deadline.warning': byRule({
     ru: { title: 'Срок рассмотрения истекает', description: (p) => `Осталось рабочих дней: ${p.left}; срок — до ${formatDate(String(p.dueOn))}` },
     kk: { title: 'Қарау мерзімі аяқталып келеді', description: (p) => `Қалған жұмыс күндері: ${p.left}; мерзімі — ${formatDate(String(p.dueOn))} дейін` },
     en: { title: 'Review term ending', description: (p) => `Working days left: ${p.left}; due by ${formatDate(String(p.dueOn))}` },
-  },
-  'deadline.breached': {
+  }, {
+    ru: { title: 'Срок направления по компетенции истекает', description: (p) => `Осталось рабочих дней: ${p.left}; срок — до ${formatDate(String(p.dueOn))}` },
+    kk: { title: 'Құзыреті бойынша жолдау мерзімі аяқталып келеді', description: (p) => `Қалған жұмыс күндері: ${p.left}; мерзімі — ${formatDate(String(p.dueOn))} дейін` },
+    en: { title: 'Forwarding term ending', description: (p) => `Working days left: ${p.left}; due by ${formatDate(String(p.dueOn))}` },
+  }),
+  'deadline.breached': byRule({
     ru: { title: 'Срок рассмотрения нарушен', description: (p) => `Ответ не дан до ${formatDate(String(p.dueOn))}. Справки: единый контакт-центр 1414` },
     kk: { title: 'Қарау мерзімі бұзылды', description: (p) => `Жауап ${formatDate(String(p.dueOn))} дейін берілмеді. Анықтама: 1414 бірыңғай байланыс орталығы` },
     en: { title: 'Review term breached', description: (p) => `No reply by ${formatDate(String(p.dueOn))}. Information: contact center 1414` },
-  },
+  }, {
+    ru: { title: 'Срок направления по компетенции нарушен', description: (p) => `Жалоба не направлена в компетентный орган до ${formatDate(String(p.dueOn))}. Справки: единый контакт-центр 1414` },
+    kk: { title: 'Құзыреті бойынша жолдау мерзімі бұзылды', description: (p) => `Шағым құзыретті органға ${formatDate(String(p.dueOn))} дейін жолданбады. Анықтама: 1414 бірыңғай байланыс орталығы` },
+    en: { title: 'Forwarding term breached', description: (p) => `The complaint was not forwarded to the competent body by ${formatDate(String(p.dueOn))}. Information: contact center 1414` },
+  }),
   'complaint.answered': {
     ru: { title: 'Дан мотивированный ответ', description: (p) => `Исходящий № ${p.number} от ${formatDate(String(p.date))}: ${name(DECISION_NAMES, p.decision, 'ru')}` },
     kk: { title: 'Дәлелді жауап берілді', description: (p) => `Шығыс № ${p.number}, ${formatDate(String(p.date))}: ${name(DECISION_NAMES, p.decision, 'kk')}` },
@@ -209,16 +249,24 @@ const OFFICIAL_TEXTS: Partial<Record<TimelineEventType, Texts>> = {
     kk: { title: 'Шағым түсті: орындаушы тағайындаңыз', description: () => 'Жауапты орындаушыны тағайындаңыз (R2).' },
     en: { title: 'A complaint awaits an executor', description: () => 'Appoint the responsible executor (R2).' },
   },
-  'deadline.warning': {
+  'deadline.warning': byRule({
     ru: { title: 'Срок ответа по жалобе истекает', description: (p) => `Осталось рабочих дней: ${p.left}; ответ нужно дать до ${formatDate(String(p.dueOn))} включительно.` },
     kk: { title: 'Шағым бойынша жауап беру мерзімі аяқталып келеді', description: (p) => `Қалған жұмыс күндері: ${p.left}; жауапты ${formatDate(String(p.dueOn))} қоса алғанға дейін беру керек.` },
     en: { title: 'A reply to a complaint is due soon', description: (p) => `Working days left: ${p.left}; reply by ${formatDate(String(p.dueOn))} inclusive.` },
-  },
-  'deadline.breached': {
+  }, {
+    ru: { title: 'Направьте жалобу по компетенции', description: (p) => `Осталось рабочих дней: ${p.left}; жалобу нужно направить в компетентный орган до ${formatDate(String(p.dueOn))} включительно (R18).` },
+    kk: { title: 'Шағымды құзыреті бойынша жолдаңыз', description: (p) => `Қалған жұмыс күндері: ${p.left}; шағымды құзыретті органға ${formatDate(String(p.dueOn))} қоса алғанға дейін жолдау керек (R18).` },
+    en: { title: 'Forward the complaint to the competent body', description: (p) => `Working days left: ${p.left}; forward it by ${formatDate(String(p.dueOn))} inclusive (R18).` },
+  }),
+  'deadline.breached': byRule({
     ru: { title: 'Срок ответа по жалобе нарушен', description: (p) => `Ответ не дан до ${formatDate(String(p.dueOn))}.` },
     kk: { title: 'Шағым бойынша жауап беру мерзімі бұзылды', description: (p) => `Жауап ${formatDate(String(p.dueOn))} дейін берілмеді.` },
     en: { title: 'A reply to a complaint is overdue', description: (p) => `No reply by ${formatDate(String(p.dueOn))}.` },
-  },
+  }, {
+    ru: { title: 'Срок направления жалобы по компетенции нарушен', description: (p) => `Жалоба не направлена в компетентный орган до ${formatDate(String(p.dueOn))} (R18).` },
+    kk: { title: 'Шағымды құзыреті бойынша жолдау мерзімі бұзылды', description: (p) => `Шағым құзыретті органға ${formatDate(String(p.dueOn))} дейін жолданбады (R18).` },
+    en: { title: 'Forwarding a complaint is overdue', description: (p) => `The complaint was not forwarded to the competent body by ${formatDate(String(p.dueOn))} (R18).` },
+  }),
 };
 
 /** Dates as people in Kazakhstan write them: DD.MM.YYYY. */
@@ -227,8 +275,9 @@ export function formatDate(date: string): string {
   return `${d}.${m}.${y}`;
 }
 
-function textsOf(entry: TimelineEntry): Texts {
-  return (entry.audience === 'OFFICIAL' ? OFFICIAL_TEXTS[entry.type] : undefined) ?? TEXTS[entry.type];
+function textsOf(entry: TimelineEntry): Record<Language, Text> {
+  const texts = (entry.audience === 'OFFICIAL' ? OFFICIAL_TEXTS[entry.type] : undefined) ?? TEXTS[entry.type];
+  return typeof texts === 'function' ? texts(entry.params) : texts;
 }
 
 export function renderTitle(entry: TimelineEntry, language: Language): string {

@@ -2,7 +2,7 @@ import type { DomainEvent, LocalizedText } from '@shagym/contracts';
 import type { ConsumerSpec } from '@shagym/service-kit';
 import { toFact } from '../domain/complaint-file';
 import { complainantMessage, effectivePreferences, officialMessages, officialsToTell, planDeliveries, type ExternalChannel, type InboxMessage } from '../domain/messages';
-import { isTimelineEvent, TIMELINE_EVENT_TYPES, toTimelineEntry } from '../domain/timeline';
+import { isTimelineEvent, organizationNamedBy, TIMELINE_EVENT_TYPES, toTimelineEntry } from '../domain/timeline';
 import type { ComplaintFileRepository } from '../store/complaint-files';
 import type { DeliveryRepository } from '../store/delivery-repository';
 import type { InboxRepository } from '../store/inbox-repository';
@@ -37,7 +37,8 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
     const fact = toFact(event);
     if (fact) await deps.files.add(fact);
     if (!isTimelineEvent(event)) return;
-    const name = event.type === 'complaint.forwarded' ? await deps.organizationName(event.data.toOrganizationId) : null;
+    const named = organizationNamedBy(event);
+    const name = named ? await deps.organizationName(named) : null;
     const entry = toTimelineEntry(event, () => name);
     await deps.timeline.add(entry);
     const file = await deps.files.find(event.subject);
@@ -49,12 +50,17 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
       ...officialMessages(entry, officialsToTell(event, file), now()),
     ];
     const reference = file.registration?.incomingNumber ?? file.id;
+    let toDeliver = false;
     for (const message of messages) {
       await deps.inbox.add(message);
       const prefs = effectivePreferences(message.recipientKey, await deps.preferences.latest(message.recipientKey), file);
-      for (const intent of planDeliveries(message, prefs, deps.configured, reference, now())) await deps.deliveries.addIntent(intent);
+      for (const intent of planDeliveries(message, prefs, deps.configured, reference, now())) {
+        await deps.deliveries.addIntent(intent);
+        toDeliver ||= !intent.disabledReason;
+      }
     }
-    deps.kick();
+    // A round of the worker reads the open deliveries: only worth it when something can be sent.
+    if (toDeliver) deps.kick();
   }
 
   const handlers = Object.fromEntries(TIMELINE_EVENT_TYPES.map((t) => [t, handle])) as ConsumerSpec['handlers'];

@@ -1,4 +1,4 @@
-import { languageOf, type Language as LanguageCode } from '@shagym/contracts';
+import { languageOf } from '@shagym/contracts';
 import { badUserInput, DateTimeScalar, forbidden, requireIdentity, type Identity } from '@shagym/service-kit';
 import { canSee, recipientKeyOf } from '../domain/complaint-file';
 import { DOCUMENT_KINDS, documentLanguage, signGrant } from '../domain/document-link';
@@ -12,14 +12,7 @@ import type { InboxRepository } from '../store/inbox-repository';
 import type { PreferencesRepository } from '../store/preferences-repository';
 import type { TimelineRepository } from '../store/timeline-repository';
 import type { RequestContext } from '../context';
-import {
-  DeliveryChannel,
-  DeliveryStatus,
-  DocumentKind,
-  Language,
-  type NotificationPreferences,
-  type Resolvers,
-} from './__generated__/resolvers-types';
+import type { NotificationPreferences, Resolvers } from './__generated__/resolvers-types';
 
 export interface ResolverDeps {
   timeline: TimelineRepository;
@@ -40,10 +33,6 @@ export interface ResolverDeps {
   anonymousTimeline: boolean;
 }
 
-const LANGUAGE: Record<LanguageCode, Language> = { ru: Language.Ru, kk: Language.Kk, en: Language.En };
-const CHANNEL = { EMAIL: DeliveryChannel.Email, SMS: DeliveryChannel.Sms } as const;
-const STATUS = { PENDING: DeliveryStatus.Pending, DELIVERED: DeliveryStatus.Delivered, FAILED: DeliveryStatus.Failed, DISABLED: DeliveryStatus.Disabled } as const;
-const KIND = { REGISTRATION_RECEIPT: DocumentKind.RegistrationReceipt, REPLY_LETTER: DocumentKind.ReplyLetter } as const;
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
 /** Kazakhstan mobile numbers in E.164 (+7 7xx …) or any E.164 number. */
@@ -81,7 +70,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
     phone: p.phone ?? null,
     emailEnabled: p.emailEnabled,
     smsEnabled: p.smsEnabled,
-    language: LANGUAGE[p.language],
+    language: p.language,
   });
 
   return {
@@ -100,8 +89,8 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         const expiresAt = Math.floor(Date.now() / 1000) + deps.documents.ttlSeconds;
         const base = deps.documents.baseUrl ?? `http://${ctx.headers.host ?? '127.0.0.1'}`;
         return DOCUMENT_KINDS.filter((kind) => !unavailableReason(kind, file)).map((kind) => ({
-          kind: KIND[kind],
-          language: LANGUAGE[lang],
+          kind: kind,
+          language: lang,
           url: `${base.replace(/\/$/, '')}${DOCUMENTS_PREFIX}${signGrant({ complaintId: file.id, kind, language: lang, expiresAt }, deps.documents.secret)}`,
           expiresAt: new Date(expiresAt * 1000).toISOString(),
         }));
@@ -126,9 +115,9 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
           read: item.readAt !== null,
           readAt: item.readAt,
           deliveries: (deliveries.get(item.id) ?? []).map((d) => ({
-            channel: CHANNEL[d.channel],
+            channel: d.channel,
             to: d.to,
-            status: STATUS[d.status],
+            status: d.status,
             attempts: d.attempts,
             lastError: d.lastError,
             reason: d.reason,

@@ -2,7 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { insertOnce } from '@shagym/service-kit';
 import { sortTimeline, type TimelineEntry } from '../domain/timeline';
 
-type EntryDoc = Omit<TimelineEntry, 'id' | 'occurredAt'> & { _id: string; occurredAt: Date };
+/** `recordedAt`: when this service stored the entry (what the bench measures the stage by), not part of the entry. */
+type EntryDoc = Omit<TimelineEntry, 'id' | 'occurredAt'> & { _id: string; occurredAt: Date; recordedAt?: Date };
 
 const schema = new Schema<EntryDoc>(
   {
@@ -11,6 +12,7 @@ const schema = new Schema<EntryDoc>(
     type: { type: String, required: true },
     occurredAt: { type: Date, required: true },
     params: { type: Schema.Types.Mixed, default: {} },
+    recordedAt: Date,
   },
   { versionKey: false, collection: 'timeline', minimize: false },
 );
@@ -26,11 +28,11 @@ export class TimelineRepository {
 
   async add(entry: TimelineEntry): Promise<void> {
     const { id, occurredAt, ...rest } = entry;
-    await insertOnce(this.model, { _id: id, occurredAt: new Date(occurredAt), ...rest });
+    await insertOnce(this.model, { _id: id, occurredAt: new Date(occurredAt), ...rest, recordedAt: new Date() });
   }
 
   async forComplaint(complaintId: string): Promise<TimelineEntry[]> {
     const docs = await this.model.find({ complaintId }).lean();
-    return sortTimeline(docs.map(({ _id, occurredAt, ...rest }) => ({ id: _id, occurredAt: occurredAt.toISOString(), ...rest })));
+    return sortTimeline(docs.map(({ _id, occurredAt, recordedAt: _recordedAt, ...rest }) => ({ id: _id, occurredAt: occurredAt.toISOString(), ...rest })));
   }
 }

@@ -7,7 +7,7 @@ import { routeComplaint, type RoutingRule } from './routing-rules';
 
 export type { Assignment, ComplaintRef } from './complaint-routing';
 
-type RoutingEmitted = DomainEvent<'complaint.routed' | 'complaint.assigned' | 'complaint.reassigned' | 'complaint.forwarded'>;
+type RoutingEmitted = DomainEvent<'complaint.routed' | 'complaint.assigned' | 'complaint.reassigned' | 'complaint.forwarded' | 'complaint.outside-competence'>;
 
 export interface RoutingPorts {
   organization(id: string): Promise<Organization | null>;
@@ -237,6 +237,65 @@ export class AssignExecutor {
   }
 }
 
+export interface DeclareOutsideCompetenceCommand {
+  complaintId: string;
+  reason: string;
+  competentOrganizationId?: string | null;
+}
+
+/** The body a complaint may be sent to (R18): in the directory, another one, reviewing complaints, with a head to receive it. */
+async function requireCompetentBody(ports: CommandPorts, organizationId: string, from: string, field: string): Promise<Organization> {
+  const target = await ports.organization(organizationId);
+  if (!target) throw refuse('BAD_USER_INPUT', 'ORGANIZATION_NOT_FOUND', `organization ${organizationId} is not in the directory`, field);
+  if (target.id === from) throw refuse('BAD_USER_INPUT', 'SAME_ORGANIZATION', 'the complaint is already with this organization', field);
+  if (!target.acceptsComplaints) throw refuse('BAD_USER_INPUT', 'DOES_NOT_ACCEPT_COMPLAINTS', `${target.name.ru} does not review complaints`, field);
+  if (!actingHeadOf(await ports.officialsOf(target.id))) {
+    throw refuse('CONFLICT', 'NO_ACTING_HEAD', `${target.name.ru} has no active head or deputy to receive the complaint`, field);
+  }
+  return target;
+}
+
+/**
+ * R18 (АППК art. 91 p. 4): the head finds the complaint outside the body's competence. From
+ * then on the body's term is the forwarding term — 3 working days from receipt, with its own
+ * warnings (the deadline service) — until the complaint is forwarded (ForwardComplaint). The
+ * competent body may be named now or at the forwarding.
+ */
+export class DeclareOutsideCompetence {
+  constructor(private readonly ports: CommandPorts & { complaintFacts(complaintId: string): Promise<ComplaintFacts | null> }) {}
+
+  async execute(caller: Caller, cmd: DeclareOutsideCompetenceCommand, correlationId: string, now = new Date()): Promise<DomainEvent<'complaint.outside-competence'>> {
+    const routing = await requireOpenRouting(this.ports, cmd.complaintId);
+    const organizationId = routing.current.organizationId;
+    const head = await requireActingHead(this.ports, caller, organizationId);
+    const reason = cmd.reason.trim();
+    if (!reason) throw refuse('BAD_USER_INPUT', 'INVALID_DIRECTORY_DATA', 'say why the complaint is outside the body’s competence (R18)', 'reason');
+    if (routing.outsideCompetence?.organizationId === organizationId) {
+      throw refuse('CONFLICT', 'ALREADY_OUTSIDE_COMPETENCE', `complaint ${cmd.complaintId} was already found outside the competence of ${organizationId}: forward it`, 'complaintId');
+    }
+    if (cmd.competentOrganizationId) await requireCompetentBody(this.ports, cmd.competentOrganizationId, organizationId, 'competentOrganizationId');
+    const facts = await this.ports.complaintFacts(cmd.complaintId);
+    const declared = createEvent({
+      type: 'complaint.outside-competence',
+      source: 'routing',
+      subject: cmd.complaintId,
+      correlationId,
+      time: now,
+      data: {
+        complaintId: cmd.complaintId,
+        organizationId,
+        reason,
+        ...(cmd.competentOrganizationId ? { competentOrganizationId: cmd.competentOrganizationId } : {}),
+        declaredBy: { officialId: head.id, fullName: head.fullName },
+        declaredAt: now.toISOString(),
+        ...(facts?.registeredOn ? { receivedOn: facts.registeredOn } : {}),
+      },
+    });
+    await this.ports.emit(declared);
+    return declared;
+  }
+}
+
 export interface ForwardCommand {
   complaintId: string;
   toOrganizationId: string;
@@ -256,15 +315,7 @@ export class ForwardComplaint {
     const head = await requireActingHead(this.ports, caller, from);
     const reason = cmd.reason.trim();
     if (!reason) throw refuse('BAD_USER_INPUT', 'INVALID_DIRECTORY_DATA', 'the complainant must be told why the complaint was forwarded (R18)', 'reason');
-    const target = await this.ports.organization(cmd.toOrganizationId);
-    if (!target) throw refuse('BAD_USER_INPUT', 'ORGANIZATION_NOT_FOUND', `organization ${cmd.toOrganizationId} is not in the directory`, 'toOrganizationId');
-    if (target.id === from) throw refuse('BAD_USER_INPUT', 'SAME_ORGANIZATION', 'the complaint is already with this organization', 'toOrganizationId');
-    if (!target.acceptsComplaints) {
-      throw refuse('BAD_USER_INPUT', 'DOES_NOT_ACCEPT_COMPLAINTS', `${target.name.ru} does not review complaints`, 'toOrganizationId');
-    }
-    if (!actingHeadOf(await this.ports.officialsOf(target.id))) {
-      throw refuse('CONFLICT', 'NO_ACTING_HEAD', `${target.name.ru} has no active head or deputy to receive the complaint`, 'toOrganizationId');
-    }
+    const target = await requireCompetentBody(this.ports, cmd.toOrganizationId, from, 'toOrganizationId');
     const facts = await this.ports.complaintFacts(cmd.complaintId);
     const forwarded = createEvent({
       type: 'complaint.forwarded',

@@ -34,6 +34,15 @@ export interface Forwarding {
   forwardedAt: string;
 }
 
+/** R18: the head found the complaint outside the body's competence; it must be forwarded within 3 working days of receipt. */
+export interface OutsideCompetence {
+  organizationId: string;
+  reason: string;
+  competentOrganizationId?: string;
+  declaredById: string;
+  declaredAt: string;
+}
+
 /** The routing history of one complaint, folded from routing's own events (its event log). */
 export interface ComplaintRouting {
   complaintId: string;
@@ -44,16 +53,18 @@ export interface ComplaintRouting {
   routes: RoutingStep[];
   assignments: Assignment[];
   forwardings: Forwarding[];
+  /** Set while the current body holds a complaint it found outside its competence (until forwarded). */
+  outsideCompetence: OutsideCompetence | null;
   /** The number of routing's events for this complaint (the aggregate version in its log). */
   version: number;
 }
 
-export type RoutingEvent = DomainEvent<'complaint.routed' | 'complaint.assigned' | 'complaint.reassigned' | 'complaint.forwarded'>;
+export type RoutingEvent = DomainEvent<'complaint.routed' | 'complaint.assigned' | 'complaint.reassigned' | 'complaint.forwarded' | 'complaint.outside-competence'>;
 
-export const ROUTING_EVENT_TYPES = ['complaint.routed', 'complaint.assigned', 'complaint.reassigned', 'complaint.forwarded'] as const;
+export const ROUTING_EVENT_TYPES = ['complaint.routed', 'complaint.assigned', 'complaint.reassigned', 'complaint.forwarded', 'complaint.outside-competence'] as const;
 
 export function foldRouting(complaintId: string, events: DomainEvent[]): ComplaintRouting {
-  const state: ComplaintRouting = { complaintId, current: null, assignment: null, routes: [], assignments: [], forwardings: [], version: events.length };
+  const state: ComplaintRouting = { complaintId, current: null, assignment: null, routes: [], assignments: [], forwardings: [], outsideCompetence: null, version: events.length };
   for (const e of events) {
     switch (e.type) {
       case 'complaint.routed': {
@@ -104,6 +115,18 @@ export function foldRouting(complaintId: string, events: DomainEvent[]): Complai
           forwardedAt: d.forwardedAt,
         });
         state.assignment = null;
+        state.outsideCompetence = null;
+        break;
+      }
+      case 'complaint.outside-competence': {
+        const d = e.data;
+        state.outsideCompetence = {
+          organizationId: d.organizationId,
+          reason: d.reason,
+          ...(d.competentOrganizationId ? { competentOrganizationId: d.competentOrganizationId } : {}),
+          declaredById: d.declaredBy.officialId,
+          declaredAt: d.declaredAt,
+        };
         break;
       }
       default:

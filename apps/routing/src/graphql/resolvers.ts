@@ -1,6 +1,6 @@
 import { languageOf, type LocalizedText } from '@shagym/contracts';
 import { DateTimeScalar, notFound, requireIdentity, requireRole, type ComplaintAccess, type EventLog } from '@shagym/service-kit';
-import type { AssignExecutor, ForwardComplaint } from '../domain/assignment';
+import type { AssignExecutor, DeclareOutsideCompetence, ForwardComplaint } from '../domain/assignment';
 import { foldRouting, ROUTING_EVENT_TYPES, type Assignment, type ComplaintRouting, type RoutingStep } from '../domain/complaint-routing';
 import { actingHeadOf, activeExecutors, headOf, suggestExecutor, type Official, type Organization } from '../domain/directory';
 import { recordsFromCsv, recordsFromJson, type DirectoryRecord } from '../domain/directory-changes';
@@ -21,6 +21,7 @@ export interface ResolverDeps {
   log: EventLog;
   assign: AssignExecutor;
   forward: ForwardComplaint;
+  declareOutsideCompetence: DeclareOutsideCompetence;
   changes: DirectoryService;
 }
 
@@ -99,6 +100,11 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       assignExecutor: async (_p, args, ctx) => {
         const identity = requireIdentity(ctx.identity);
         return deps.assign.execute(identity, args, ctx.correlationId);
+      },
+      declareOutsideCompetence: async (_p, args, ctx) => {
+        const identity = requireIdentity(ctx.identity);
+        await deps.declareOutsideCompetence.execute(identity, args, ctx.correlationId);
+        return (await loadRouting(log, args.complaintId)).outsideCompetence!;
       },
       forwardComplaint: async (_p, args, ctx) => {
         const identity = requireIdentity(ctx.identity);
@@ -217,12 +223,18 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
             forwardedAt: f.forwardedAt,
           })),
         ),
+      outsideCompetence: async (complaint) => (await loadRouting(log, complaint.id)).outsideCompetence,
       suggestedExecutor: async (complaint, { service }) => {
         const current = (await loadRouting(log, complaint.id)).current;
         if (!current) return null;
         const officials = await directory.officialsOf(current.organizationId);
         return suggestExecutor(officials, await workload.openAssignments(officials.map((o) => o.id)), service) ?? null;
       },
+    },
+    OutsideCompetence: {
+      organization: (o) => organization(o.organizationId),
+      competentOrganization: (o) => (o.competentOrganizationId ? organization(o.competentOrganizationId) : null),
+      declaredBy: (o) => official(o.declaredById),
     },
     Assignment: {
       executor: (a: Assignment) => official(a.executorId),

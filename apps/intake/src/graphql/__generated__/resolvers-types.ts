@@ -39,11 +39,10 @@ export type AttachmentInput = {
 };
 
 /** R1: how the complaint reached the body. */
-export enum Channel {
-  InPerson = 'IN_PERSON',
-  Portal = 'PORTAL',
-  Post = 'POST'
-}
+export type Channel =
+  | 'IN_PERSON'
+  | 'PORTAL'
+  | 'POST';
 
 export type Complainant = Individual | LegalEntity;
 
@@ -114,11 +113,10 @@ export type IndividualInput = {
 };
 
 /** The language a citizen reads: Russian, Kazakh or English. */
-export enum Language {
-  En = 'en',
-  Kk = 'kk',
-  Ru = 'ru'
-}
+export type Language =
+  | 'en'
+  | 'kk'
+  | 'ru';
 
 /** R4: a legal entity complainant. */
 export type LegalEntity = {
@@ -169,10 +167,9 @@ export type MutationSubmitComplaintArgs = {
   input: SubmitComplaintInput;
 };
 
-export enum PaperChannel {
-  InPerson = 'IN_PERSON',
-  Post = 'POST'
-}
+export type PaperChannel =
+  | 'IN_PERSON'
+  | 'POST';
 
 export type PaperReceipt = {
   __typename?: 'PaperReceipt';
@@ -217,10 +214,9 @@ export type Signature = {
   signerId?: Maybe<Scalars['String']['output']>;
 };
 
-export enum SignatureAlgorithm {
-  EcdsaP256Sha256 = 'ECDSA_P256_SHA256',
-  Ed25519 = 'ED25519'
-}
+export type SignatureAlgorithm =
+  | 'ECDSA_P256_SHA256'
+  | 'ED25519';
 
 export type SignatureInput = {
   algorithm: SignatureAlgorithm;
@@ -230,10 +226,9 @@ export type SignatureInput = {
   signatureBase64: Scalars['String']['input'];
 };
 
-export enum SignatureKind {
-  Electronic = 'ELECTRONIC',
-  Handwritten = 'HANDWRITTEN'
-}
+export type SignatureKind =
+  | 'ELECTRONIC'
+  | 'HANDWRITTEN';
 
 export type SubmitComplaintInput = {
   /** R6: the Public Service Center whose employee the complaint is about; it becomes the addressee. */

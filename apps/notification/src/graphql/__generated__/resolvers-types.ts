@@ -60,35 +60,31 @@ export type Delivery = {
   to: Scalars['String']['output'];
 };
 
-export enum DeliveryChannel {
-  Email = 'EMAIL',
-  Sms = 'SMS'
-}
+export type DeliveryChannel =
+  | 'EMAIL'
+  | 'SMS';
 
-export enum DeliveryStatus {
-  Delivered = 'DELIVERED',
+export type DeliveryStatus =
+  | 'DELIVERED'
   /** The channel is not configured on this installation. */
-  Disabled = 'DISABLED',
+  | 'DISABLED'
   /** Given up; the reason says why. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** Waiting for its next attempt. */
-  Pending = 'PENDING'
-}
+  | 'PENDING';
 
 /** A printable document of the complaint. */
-export enum DocumentKind {
+export type DocumentKind =
   /** R7: the registration receipt, the proof of acceptance (organization, incoming number, date, stamp). */
-  RegistrationReceipt = 'REGISTRATION_RECEIPT',
+  | 'REGISTRATION_RECEIPT'
   /** R9/R17: the reasoned reply (or refusal) letter, with the right to escalate (R12) and to go to court (R14). */
-  ReplyLetter = 'REPLY_LETTER'
-}
+  | 'REPLY_LETTER';
 
 /** The language a citizen reads: Russian, Kazakh or English. */
-export enum Language {
-  En = 'en',
-  Kk = 'kk',
-  Ru = 'ru'
-}
+export type Language =
+  | 'en'
+  | 'kk'
+  | 'ru';
 
 export type MarkReadPayload = {
   __typename?: 'MarkReadPayload';

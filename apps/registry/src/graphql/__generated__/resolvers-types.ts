@@ -42,16 +42,15 @@ export type Complaint = {
 };
 
 /** What the complainant sees in the personal cabinet (R11). */
-export enum ComplaintStatus {
-  Answered = 'ANSWERED',
-  Assigned = 'ASSIGNED',
-  Delivered = 'DELIVERED',
+export type ComplaintStatus =
+  | 'ANSWERED'
+  | 'ASSIGNED'
+  | 'DELIVERED'
   /** R12: taken further to the authorized body; see escalatedTo. */
-  Escalated = 'ESCALATED',
-  Refused = 'REFUSED',
-  Registered = 'REGISTERED',
-  Submitted = 'SUBMITTED'
-}
+  | 'ESCALATED'
+  | 'REFUSED'
+  | 'REGISTERED'
+  | 'SUBMITTED';
 
 export type JournalEntry = {
   __typename?: 'JournalEntry';
@@ -68,10 +67,9 @@ export type JournalFilter = {
   status?: InputMaybe<ComplaintStatus>;
 };
 
-export enum JournalKind {
-  Incoming = 'INCOMING',
-  Outgoing = 'OUTGOING'
-}
+export type JournalKind =
+  | 'INCOMING'
+  | 'OUTGOING';
 
 export type JournalPage = {
   __typename?: 'JournalPage';
@@ -161,13 +159,12 @@ export type QueryVerifyJournalArgs = {
 };
 
 /** R17: why review was refused. */
-export enum RefusalReason {
-  MissingRequisites = 'MISSING_REQUISITES',
-  NoSignature = 'NO_SIGNATURE',
-  Other = 'OTHER',
-  OutsideCompetence = 'OUTSIDE_COMPETENCE',
-  RepeatComplaint = 'REPEAT_COMPLAINT'
-}
+export type RefusalReason =
+  | 'MISSING_REQUISITES'
+  | 'NO_SIGNATURE'
+  | 'OTHER'
+  | 'OUTSIDE_COMPETENCE'
+  | 'REPEAT_COMPLAINT';
 
 export type RefuseComplaintInput = {
   complaintId: Scalars['ID']['input'];
@@ -238,18 +235,16 @@ export type Reply = {
 };
 
 /** R9: the decision of a reasoned reply. */
-export enum ReplyDecision {
-  NotSatisfied = 'NOT_SATISFIED',
-  PartiallySatisfied = 'PARTIALLY_SATISFIED',
-  Satisfied = 'SATISFIED'
-}
+export type ReplyDecision =
+  | 'NOT_SATISFIED'
+  | 'PARTIALLY_SATISFIED'
+  | 'SATISFIED';
 
 /** R9: how the reply reaches the complainant. */
-export enum ReplyDelivery {
-  InPerson = 'IN_PERSON',
-  Portal = 'PORTAL',
-  Post = 'POST'
-}
+export type ReplyDelivery =
+  | 'IN_PERSON'
+  | 'PORTAL'
+  | 'POST';
 
 export type ReplyDeliveryInput = {
   /** IN_PERSON: the day it was handed over (required). */
@@ -261,10 +256,9 @@ export type ReplyDeliveryInput = {
   trackingNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
-export enum ReplyKind {
-  Answer = 'ANSWER',
-  Refusal = 'REFUSAL'
-}
+export type ReplyKind =
+  | 'ANSWER'
+  | 'REFUSAL';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;

@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ComplaintRef as ComplaintModel, Assignment as AssignmentModel } from '../../domain/assignment';
 import type { Organization as OrganizationModel, Official as OfficialModel } from '../../domain/directory';
+import type { OutsideCompetence as OutsideCompetenceModel } from '../../domain/complaint-routing';
 import type { RequestContext } from '../../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -50,6 +51,8 @@ export type Complaint = {
   assignmentHistory: Array<Assignment>;
   forwardings: Array<ComplaintForwarding>;
   id: Scalars['ID']['output'];
+  /** Set while the body holding the complaint has found it outside its competence and not yet forwarded it (R18). */
+  outsideCompetence?: Maybe<OutsideCompetence>;
   /** The body examining the complaint now. */
   route?: Maybe<ComplaintRoute>;
   routeHistory: Array<ComplaintRoute>;
@@ -113,21 +116,18 @@ export type DirectoryChange = {
   line?: Maybe<Scalars['Int']['output']>;
 };
 
-export enum DirectoryChangeKind {
-  Create = 'CREATE',
-  Unchanged = 'UNCHANGED',
-  Update = 'UPDATE'
-}
+export type DirectoryChangeKind =
+  | 'CREATE'
+  | 'UNCHANGED'
+  | 'UPDATE';
 
-export enum DirectoryEntity {
-  Official = 'OFFICIAL',
-  Organization = 'ORGANIZATION'
-}
+export type DirectoryEntity =
+  | 'OFFICIAL'
+  | 'ORGANIZATION';
 
-export enum DirectoryImportFormat {
-  Csv = 'CSV',
-  Json = 'JSON'
-}
+export type DirectoryImportFormat =
+  | 'CSV'
+  | 'JSON';
 
 export type DirectoryImportReport = {
   __typename?: 'DirectoryImportReport';
@@ -171,16 +171,17 @@ export type DirectoryTextInput = {
 };
 
 /** The language a citizen reads: Russian, Kazakh or English. */
-export enum Language {
-  En = 'en',
-  Kk = 'kk',
-  Ru = 'ru'
-}
+export type Language =
+  | 'en'
+  | 'kk'
+  | 'ru';
 
 export type Mutation = {
   __typename?: 'Mutation';
   /** R2: the head (or a deputy acting for them) appoints an active executor of the same organization; a new one replaces the current, keeping the history. */
   assignExecutor: Assignment;
+  /** R18: the head records that the complaint is outside the body's competence: the 3-working-day forwarding term (with its warnings) replaces the review term until it is forwarded. */
+  declareOutsideCompetence: OutsideCompetence;
   /** R18: forwards a complaint outside the body's competence to the competent body, with the reason the complainant reads. */
   forwardComplaint: ComplaintRoute;
   /** SUPERVISOR: bulk import (the seed's JSON or CSV); a dry run (the default) reports what would change. */
@@ -200,6 +201,13 @@ export type MutationAssignExecutorArgs = {
   complaintId: Scalars['ID']['input'];
   executorId: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDeclareOutsideCompetenceArgs = {
+  competentOrganizationId?: InputMaybe<Scalars['ID']['input']>;
+  complaintId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -270,13 +278,12 @@ export type OfficialInput = {
   services?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
-export enum OfficialRole {
-  Deputy = 'DEPUTY',
-  Executor = 'EXECUTOR',
-  Head = 'HEAD',
-  Registrar = 'REGISTRAR',
-  Supervisor = 'SUPERVISOR'
-}
+export type OfficialRole =
+  | 'DEPUTY'
+  | 'EXECUTOR'
+  | 'HEAD'
+  | 'REGISTRAR'
+  | 'SUPERVISOR';
 
 /** A body of the directory: a service provider, a Ministry, a PSC, the authorized body, an akimat department (R1, R6, R15). */
 export type Organization = {
@@ -350,13 +357,23 @@ export type OrganizationInput = {
   workingHours?: InputMaybe<DirectoryTextInput>;
 };
 
-export enum OrganizationKind {
-  AkimatDepartment = 'AKIMAT_DEPARTMENT',
-  AuthorizedBody = 'AUTHORIZED_BODY',
-  Ministry = 'MINISTRY',
-  Psc = 'PSC',
-  ServiceProvider = 'SERVICE_PROVIDER'
-}
+export type OrganizationKind =
+  | 'AKIMAT_DEPARTMENT'
+  | 'AUTHORIZED_BODY'
+  | 'MINISTRY'
+  | 'PSC'
+  | 'SERVICE_PROVIDER';
+
+/** R18: the body now holding the complaint found it outside its competence; it must forward it within 3 working days of receipt. */
+export type OutsideCompetence = {
+  __typename?: 'OutsideCompetence';
+  /** The body the head means to forward it to, when named. */
+  competentOrganization?: Maybe<Organization>;
+  declaredAt: Scalars['DateTime']['output'];
+  declaredBy: Official;
+  organization: Organization;
+  reason: Scalars['String']['output'];
+};
 
 /** A public service a body provides. */
 export type PublicService = {
@@ -405,12 +422,11 @@ export type QueryOrganizationsArgs = {
 };
 
 /** The rule a complaint was routed by: R2 (the addressed body's head), R6 (the PSC's head), R12 (escalation to the authorized body's regional department), R18 (forwarding to the competent body). */
-export enum RoutingRule {
-  R2 = 'R2',
-  R6 = 'R6',
-  R12 = 'R12',
-  R18 = 'R18'
-}
+export type RoutingRule =
+  | 'R2'
+  | 'R6'
+  | 'R12'
+  | 'R18';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -542,6 +558,7 @@ export type ResolversTypes = ResolversObject<{
   Organization: ResolverTypeWrapper<OrganizationModel>;
   OrganizationInput: OrganizationInput;
   OrganizationKind: OrganizationKind;
+  OutsideCompetence: ResolverTypeWrapper<OutsideCompetenceModel>;
   PublicService: ResolverTypeWrapper<PublicService>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RoutingRule: RoutingRule;
@@ -570,6 +587,7 @@ export type ResolversParentTypes = ResolversObject<{
   OfficialInput: OfficialInput;
   Organization: OrganizationModel;
   OrganizationInput: OrganizationInput;
+  OutsideCompetence: OutsideCompetenceModel;
   PublicService: PublicService;
   Query: Record<PropertyKey, never>;
 }>;
@@ -596,6 +614,7 @@ export type ComplaintResolvers<ContextType = RequestContext, ParentType extends 
   assignmentHistory?: Resolver<Array<ResolversTypes['Assignment']>, ParentType, ContextType>;
   forwardings?: Resolver<Array<ResolversTypes['ComplaintForwarding']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outsideCompetence?: Resolver<Maybe<ResolversTypes['OutsideCompetence']>, ParentType, ContextType>;
   route?: Resolver<Maybe<ResolversTypes['ComplaintRoute']>, ParentType, ContextType>;
   routeHistory?: Resolver<Array<ResolversTypes['ComplaintRoute']>, ParentType, ContextType>;
   suggestedExecutor?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType, Partial<ComplaintSuggestedExecutorArgs>>;
@@ -661,6 +680,7 @@ export type LanguageResolvers = { EN: 'en', KK: 'kk', RU: 'ru' };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   assignExecutor?: Resolver<ResolversTypes['Assignment'], ParentType, ContextType, RequireFields<MutationAssignExecutorArgs, 'complaintId' | 'executorId'>>;
+  declareOutsideCompetence?: Resolver<ResolversTypes['OutsideCompetence'], ParentType, ContextType, RequireFields<MutationDeclareOutsideCompetenceArgs, 'complaintId' | 'reason'>>;
   forwardComplaint?: Resolver<ResolversTypes['ComplaintRoute'], ParentType, ContextType, RequireFields<MutationForwardComplaintArgs, 'complaintId' | 'reason' | 'toOrganizationId'>>;
   importDirectory?: Resolver<ResolversTypes['DirectoryImportReport'], ParentType, ContextType, RequireFields<MutationImportDirectoryArgs, 'content' | 'dryRun' | 'format'>>;
   setAutoAssign?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationSetAutoAssignArgs, 'enabled' | 'organizationId'>>;
@@ -706,6 +726,14 @@ export type OrganizationResolvers<ContextType = RequestContext, ParentType exten
   workingHours?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<OrganizationWorkingHoursArgs, 'language'>>;
 }>;
 
+export type OutsideCompetenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OutsideCompetence'] = ResolversParentTypes['OutsideCompetence']> = ResolversObject<{
+  competentOrganization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  declaredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  declaredBy?: Resolver<ResolversTypes['Official'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PublicServiceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PublicService'] = ResolversParentTypes['PublicService']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<PublicServiceNameArgs, 'language'>>;
@@ -736,6 +764,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Official?: OfficialResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  OutsideCompetence?: OutsideCompetenceResolvers<ContextType>;
   PublicService?: PublicServiceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 }>;
