@@ -38,8 +38,8 @@ const CFG = {
   /** Complaints the read path cycles through, one id per request in turn. */
   readIds: env('BENCH_READ_IDS', QUICK ? 10 : 50),
 };
-/** Which parts to run: BENCH_PARTS=read,write,catchup (all by default). */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'read,write,catchup').split(','));
+/** Which parts to run: BENCH_PARTS=read,write,catchup,store (all by default). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'read,write,catchup,store').split(','));
 const ORGS = [SEEDED.pscAktau, SEEDED.pscZhanaozen, 'org-psc-beineu'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -317,6 +317,41 @@ async function main() {
         };
       }
     }
+    if (PARTS.has('store')) {
+      // ---- 4. the store: what one read costs as a collection grows -------------------------
+      // Every service reads its log and projections by a key; whether that is O(log n) or O(n)
+      // decides how throughput holds up as the data grows (the write path's later steps).
+      say('store: read cost by collection size');
+      const col = db('store').collection<{ _id: string; key: string; payload: string }>('probe');
+      await col.createIndex({ key: 1 });
+      const sizes = QUICK ? [1_000, 5_000] : [1_000, 5_000, 20_000];
+      const median = async (fn: (i: number) => Promise<unknown>) => {
+        const times: number[] = [];
+        for (let i = 0; i < 21; i++) {
+          const t = performance.now();
+          await fn(i);
+          times.push(performance.now() - t);
+        }
+        return round(times.sort((a, b) => a - b)[10]!, 2);
+      };
+      const rows: Array<Record<string, number>> = [];
+      let n = 0;
+      for (const size of sizes) {
+        while (n < size) {
+          const batch = Array.from({ length: Math.min(1_000, size - n) }, (_, j) => ({ _id: `d${n + j}`, key: `k${(n + j) % 5_000}`, payload: 'x'.repeat(200) }));
+          await col.insertMany(batch);
+          n += batch.length;
+        }
+        rows.push({
+          documents: size,
+          byIdMs: await median((i) => col.findOne({ _id: `d${(i * 97) % size}` })),
+          byIndexedFieldMs: await median((i) => col.find({ key: `k${(i * 89) % Math.min(size, 5_000)}` }).toArray()),
+          countByFieldMs: await median((i) => col.countDocuments({ key: `k${(i * 89) % Math.min(size, 5_000)}` })),
+        });
+      }
+      const explained = await db('store').command({ explain: { find: 'probe', filter: { key: 'k1' } } }).catch(() => null);
+      results.store = { rows, filterPushdown: explained?.filterPushdown ?? null, plan: explained?.queryPlanner?.Plan ?? explained?.queryPlanner?.winningPlan?.stage ?? null };
+    }
     await conn.close();
     rss.stop();
     results.rssPeakMiB = Object.fromEntries(rss.peak);
@@ -354,25 +389,35 @@ function markdown(r: any): string {
   const m = r.machine;
   lines.push(`# Benchmark ${r.at}`, '', `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. ${m.note}.`, '');
   lines.push(`Load: autocannon, ${r.settings.connections} connections, ${r.settings.warmupS} s warm-up + ${r.settings.durationS} s per target, ${r.settings.readIds} complaint ids in turn, loopback. Run took ${r.durationS} s.`, '');
-  lines.push('## 1. Read path: `complaint(id)` over intake + registry + deadline', '');
-  lines.push('| target | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | req/s vs ours | p99 vs ours |', '|---|---|---|---|---|---|---|---|---|');
+  if (r.read) {
+    lines.push('## 1. Read path: `complaint(id)` over intake + registry + deadline', '');
+    lines.push('| target | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | req/s vs ours | p99 vs ours |', '|---|---|---|---|---|---|---|---|---|');
+  }
   for (const k of ['a', 'b', 'c', 'd']) {
     const f = r.read?.[k];
     if (!f) continue;
     if (f.error) lines.push(`| (${k}) ${f.label} | — | — | — | — | not run: ${String(f.error).slice(0, 120).replace(/\|/g, '/')} | | | |`);
     else lines.push(`| (${k}) ${f.label} | ${f.throughput} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.errors} | ${f.non2xx} | ${f.throughputVsOurs ?? 1} | ${f.p99VsOurs ?? 1} |`);
   }
-  lines.push('', '## 2. Write path end to end (ms from the client sending `submitComplaint`)', '');
-  lines.push('| run | complaints | acked | completed | ack p99 | registered p50 / p99 | assigned p50 / p99 | deadline set p50 / p99 | timeline p50 / p95 / p99 | completed/s |', '|---|---|---|---|---|---|---|---|---|---|');
+  if (r.write) {
+    lines.push('', '## 2. Write path end to end (ms from the client sending `submitComplaint`)', '');
+    lines.push('| run | complaints | acked | completed | ack p99 | registered p50 / p99 | assigned p50 / p99 | deadline set p50 / p99 | timeline p50 / p95 / p99 | completed/s |', '|---|---|---|---|---|---|---|---|---|---|');
+  }
   const row = (name: string, w: any) =>
     lines.push(`| ${name} | ${w.submitted} | ${w.acknowledged} | ${w.completed} | ${w.ackMs.p99} | ${w.registeredMs.p50} / ${w.registeredMs.p99} | ${w.assignedMs.p50} / ${w.assignedMs.p99} | ${w.deadlineSetMs.p50} / ${w.deadlineSetMs.p99} | ${w.timelineMs.p50} / ${w.timelineMs.p95} / ${w.timelineMs.p99} | ${w.completedPerSecond} |`);
   if (r.write?.fixedRate) row(`fixed ${r.write.fixedRate.rate}/s`, r.write.fixedRate);
   if (r.write?.fullSpeed) row(`full speed (${r.write.fullSpeed.concurrency} in flight, ${r.write.fullSpeed.acknowledgedPerSecond} acks/s)`, r.write.fullSpeed);
   for (const s of r.write?.steps ?? []) row(`step ${s.rate}/s (offered ${s.offeredPerSecond}/s)`, s);
-  lines.push('', `Sustained: **${r.write?.sustainedPerSecond ?? '—'} complaints/s** (${r.write?.sustainedRule}).`, '');
+  if (r.write) lines.push('', `Sustained: **${r.write.sustainedPerSecond ?? '—'} complaints/s** (${r.write.sustainedRule}).`, '');
   if (r.catchUp) {
     const c = r.catchUp;
     lines.push('## 3. Consumer catch-up', '', `The ${c.stoppedService} service stopped while ${c.complaints} complaints went through: lag **${c.lagMessages} messages**; restarted, ready in ${c.startToReadyS} s, drained in **${c.drainFromStartS} s** from start (${c.drainFromReadyS} s after ready), ${c.messagesPerSecond} messages/s.`, '');
+  }
+  if (r.store) {
+    lines.push('## 4. The store: one read as the collection grows (median of 21, ms)', '');
+    lines.push('| documents | by `_id` | by an indexed field | count by an indexed field |', '|---|---|---|---|');
+    for (const x of r.store.rows) lines.push(`| ${x.documents} | ${x.byIdMs} | ${x.byIndexedFieldMs} | ${x.countByFieldMs} |`);
+    lines.push('', `Filter pushed down to the engine: ${r.store.filterPushdown ?? 'n/a'}; plan: ${JSON.stringify(r.store.plan)}.`, '');
   }
   lines.push('## Memory (RSS, MiB)', '', '| process | idle after start | peak |', '|---|---|---|');
   for (const [name, peak] of Object.entries(r.rssPeakMiB ?? {})) lines.push(`| ${name} | ${r.rssIdleMiB?.[name] ?? '—'} | ${peak} |`);
