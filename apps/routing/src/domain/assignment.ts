@@ -237,6 +237,16 @@ export class AssignExecutor {
   }
 }
 
+/** An act of the acting head on an open complaint with a reason the complainant reads (R18): where it is, who acts, the reason. */
+async function headActWithReason(ports: CommandPorts, caller: Caller, cmd: { complaintId: string; reason: string }, whyNeeded: string) {
+  const routing = await requireOpenRouting(ports, cmd.complaintId);
+  const organizationId = routing.current.organizationId;
+  const head = await requireActingHead(ports, caller, organizationId);
+  const reason = cmd.reason.trim();
+  if (!reason) throw refuse('BAD_USER_INPUT', 'REASON_REQUIRED', whyNeeded, 'reason');
+  return { routing, organizationId, head, reason };
+}
+
 export interface DeclareOutsideCompetenceCommand {
   complaintId: string;
   reason: string;
@@ -265,11 +275,7 @@ export class DeclareOutsideCompetence {
   constructor(private readonly ports: CommandPorts & { complaintFacts(complaintId: string): Promise<ComplaintFacts | null> }) {}
 
   async execute(caller: Caller, cmd: DeclareOutsideCompetenceCommand, correlationId: string, now = new Date()): Promise<DomainEvent<'complaint.outside-competence'>> {
-    const routing = await requireOpenRouting(this.ports, cmd.complaintId);
-    const organizationId = routing.current.organizationId;
-    const head = await requireActingHead(this.ports, caller, organizationId);
-    const reason = cmd.reason.trim();
-    if (!reason) throw refuse('BAD_USER_INPUT', 'INVALID_DIRECTORY_DATA', 'say why the complaint is outside the body’s competence (R18)', 'reason');
+    const { routing, organizationId, head, reason } = await headActWithReason(this.ports, caller, cmd, 'say why the complaint is outside the body’s competence (R18)');
     if (routing.outsideCompetence?.organizationId === organizationId) {
       throw refuse('CONFLICT', 'ALREADY_OUTSIDE_COMPETENCE', `complaint ${cmd.complaintId} was already found outside the competence of ${organizationId}: forward it`, 'complaintId');
     }
@@ -310,11 +316,7 @@ export class ForwardComplaint {
   constructor(private readonly ports: CommandPorts & { complaintFacts(complaintId: string): Promise<ComplaintFacts | null> }) {}
 
   async execute(caller: Caller, cmd: ForwardCommand, correlationId: string, now = new Date()): Promise<RoutingEmitted[]> {
-    const routing = await requireOpenRouting(this.ports, cmd.complaintId);
-    const from = routing.current.organizationId;
-    const head = await requireActingHead(this.ports, caller, from);
-    const reason = cmd.reason.trim();
-    if (!reason) throw refuse('BAD_USER_INPUT', 'INVALID_DIRECTORY_DATA', 'the complainant must be told why the complaint was forwarded (R18)', 'reason');
+    const { organizationId: from, head, reason } = await headActWithReason(this.ports, caller, cmd, 'the complainant must be told why the complaint was forwarded (R18)');
     const target = await requireCompetentBody(this.ports, cmd.toOrganizationId, from, 'toOrganizationId');
     const facts = await this.ports.complaintFacts(cmd.complaintId);
     const forwarded = createEvent({
