@@ -23,6 +23,11 @@ export interface ConsumerSpec {
    * are inserts under unique indexes.
    */
   partitionsConcurrently?: number;
+  /**
+   * Called whenever this instance (re)joins its group: the partitions it owns may have changed,
+   * so a cache of what only a partition's owner writes must be dropped.
+   */
+  onAssignmentChange?: () => void;
 }
 
 /** What goes to the dead-letter topic: the reason and the original message, untouched. */
@@ -71,6 +76,8 @@ export class EventConsumer {
       heartbeatInterval: 3_000,
       retry: { retries: 12, initialRetryTime: 300 },
     });
+    const onJoin = this.spec.onAssignmentChange;
+    if (onJoin) this.consumer.on(this.consumer.events.GROUP_JOIN, () => onJoin());
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.spec.topics.map((t) => topicName(t, topicPrefix)),

@@ -41,7 +41,7 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
     const name = named ? await deps.organizationName(named) : null;
     const entry = toTimelineEntry(event, () => name);
     await deps.timeline.add(entry);
-    const file = await deps.files.find(event.subject);
+    const file = await deps.files.findOwned(event.subject);
     if (!file) return;
     // A step that arrived before the submission is told to the complainant once they are known.
     const entries = event.type === 'complaint.submitted' ? await deps.timeline.forComplaint(event.subject) : [entry];
@@ -68,5 +68,6 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
     group: 'notification.timeline',
     topics: ['complaints'],
     handlers,
+    onAssignmentChange: () => deps.files.forgetAll(),
   };
 }
