@@ -17,9 +17,11 @@ import { produceRawTo, readWholeTopic, verifyStores, type Verdict } from './veri
  * the shared one other tests use is never touched. `FAULTS=long` runs more load and rounds.
  */
 const LONG = process.env.FAULTS === 'long';
+// The long form's rate stays under what the stack sustains on this machine's FerretDB
+// (bench/results): above it the backlog, not a fault, decides whether it converges in time.
 const PLAN = LONG
-  ? { perSecond: 3, rounds: 3, downMs: 3_000, settleMs: 3_000, convergeMs: 900_000 }
-  : { perSecond: 2, rounds: 1, downMs: 1_000, settleMs: 1_000, convergeMs: 240_000 };
+  ? { perSecond: 1, rounds: 3, downMs: 3_000, settleMs: 3_000, convergeMs: 900_000, faultsMs: 1_500_000 }
+  : { perSecond: 2, rounds: 1, downMs: 1_000, settleMs: 1_000, convergeMs: 240_000, faultsMs: 900_000 };
 const ORGS = [SEEDED.pscAktau, SEEDED.pscZhanaozen, 'org-psc-beineu'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = join(__dirname, '..', '..');
@@ -139,7 +141,7 @@ describe(`fault injection under load (${LONG ? 'long' : 'short'} form)`, () => {
     expect(load.conflicting).toEqual([]);
     expect(load.acknowledged.length).toBe(load.submissions.length);
     expect(kills.length).toBe(PLAN.rounds * (SERVICES.length + 3));
-  }, 900_000);
+  }, PLAN.faultsMs);
 
   async function injectFaults(): Promise<void> {
     await sleep(2_000);
@@ -178,7 +180,7 @@ describe(`fault injection under load (${LONG ? 'long' : 'short'} form)`, () => {
     expect(verdict.duplicated.slice(0, 5)).toEqual([]);
     expect(verdict.numbering.filter((n) => n.gaps.length || n.repeated.length)).toEqual([]);
     expect(verdict.numbering.reduce((s, n) => s + n.count, 0)).toBe(ids.length + verdict.unacknowledgedRegistered);
-  }, 700_000);
+  }, PLAN.convergeMs + 120_000);
 
   it('shows every complaint through the gateway in the expected status with its number, term and timeline', async () => {
     const supervisor = await issuer.bearer({ sub: 'sup-faults', roles: ['SUPERVISOR'], org: 'org-adgs-mangystau', off: 'off-adgs-supervisor' });

@@ -17,7 +17,7 @@ import { Inbox } from './inbox';
 import { connectProducer, createKafka, ensureTopics } from './kafka';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
-import { connectMongo, ensureIndexes, pingMongo } from './mongo';
+import { connectMongo, ensureIndexes, pingMongo, watchMongo } from './mongo';
 import { OutboxRelay } from './relay';
 
 /** What every service's GraphQL context carries. */
@@ -80,6 +80,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   logger.info({ db: config.MONGO_DB, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }, 'starting');
 
   const db = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
+  const stopMongoWatch = watchMongo(db, config.MONGO_URL, logger, { intervalMs: 5_000, stuckMs: 30_000 });
   const eventLog = new EventLog(db);
   const inbox = new Inbox(db);
   const kafka = createKafka(`shagym-${def.name}`, config.KAFKA_BROKERS, logger);
@@ -160,6 +161,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       logger.info('stopping');
       await closeServer(server);
       stopLagWatch();
+      stopMongoWatch();
       for (const c of consumers) await c.stop().catch((err) => logger.warn({ err }, 'consumer stop failed'));
       await relay.stop();
       await parts.onStop?.();
