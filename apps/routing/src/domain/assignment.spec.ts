@@ -1,7 +1,7 @@
 import { createEvent, type DomainEvent } from '@shagym/contracts';
 import { PermanentError } from '@shagym/service-kit';
 import { GraphQLError } from 'graphql';
-import { AssignExecutor, ForwardComplaint, RouteOnRegistration, type CommandPorts, type ComplaintFacts, type RegistrationPorts } from './assignment';
+import { AssignExecutor, DeclareOutsideCompetence, ForwardComplaint, RouteOnRegistration, type CommandPorts, type ComplaintFacts, type RegistrationPorts } from './assignment';
 import { foldRouting } from './complaint-routing';
 import type { Official, Organization } from './directory';
 
@@ -235,5 +235,20 @@ describe('forwarding (R18)', () => {
     expect(await refusal(forward.execute({ officialId: 'other-head', organizationId: 'org-2' }, { complaintId: 'c-1', toOrganizationId: 'org-2', reason: 'x' }, 'c'))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await refusal(forward.execute({ officialId: 'head', organizationId: 'org-1' }, { complaintId: 'c-1', toOrganizationId: 'org-1', reason: 'x' }, 'c'))).toMatchObject({ reason: 'SAME_ORGANIZATION' });
     expect(await refusal(forward.execute({ officialId: 'head', organizationId: 'org-1' }, { complaintId: 'c-1', toOrganizationId: 'org-2', reason: '  ' }, 'c'))).toMatchObject({ field: 'reason' });
+  });
+
+  it('counts the forwarding term at the body a complaint was forwarded to from the day it got there, not from the first registration', async () => {
+    const w = await routed(false);
+    w.facts['c-1'] = { registeredOn: '2026-11-30' };
+    await new DeclareOutsideCompetence(w.ports).execute({ officialId: 'head', organizationId: 'org-1' }, { complaintId: 'c-1', reason: 'не наш вопрос' }, 'c', new Date('2026-12-01T04:00:00Z'));
+    // Forwarded on Thursday 3 December at 23:30 Almaty (18:30 UTC): received there that day.
+    await new ForwardComplaint(w.ports).execute({ officialId: 'head', organizationId: 'org-1' }, { complaintId: 'c-1', toOrganizationId: 'org-2', reason: 'компетенция org-2' }, 'c', new Date('2026-12-03T18:30:00Z'));
+    await new DeclareOutsideCompetence(w.ports).execute({ officialId: 'other-head', organizationId: 'org-2' }, { complaintId: 'c-1', reason: 'и не наш' }, 'c', new Date('2026-12-04T04:00:00Z'));
+    const declared = w.emitted.filter((e) => e.type === 'complaint.outside-competence');
+    expect(declared.map((e) => [e.data.organizationId, e.data.receivedOn])).toEqual([
+      ['org-1', '2026-11-30'],
+      ['org-2', '2026-12-03'],
+    ]);
+    expect(foldRouting('c-1', w.emitted).outsideCompetence).toMatchObject({ organizationId: 'org-2', declaredById: 'other-head' });
   });
 });

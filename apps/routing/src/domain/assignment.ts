@@ -1,4 +1,4 @@
-import { createEvent, deterministicUuid, type DomainEvent } from '@shagym/contracts';
+import { almatyDate, createEvent, deterministicUuid, type DomainEvent } from '@shagym/contracts';
 import { PermanentError } from '@shagym/service-kit';
 import { actingHeadOf, mayActAsHead, suggestExecutor, type Official, type Organization } from './directory';
 import type { Assignment, ComplaintRouting } from './complaint-routing';
@@ -247,6 +247,16 @@ async function headActWithReason(ports: CommandPorts, caller: Caller, cmd: { com
   return { routing, organizationId, head, reason };
 }
 
+/**
+ * R18 counts from the day the body now holding the complaint received it: the registration
+ * day, or the day it was forwarded to this body.
+ */
+function receivedOn(routing: ComplaintRouting, facts: ComplaintFacts | null): { receivedOn?: string } {
+  const current = routing.current;
+  if (current?.rule === 'R18') return { receivedOn: almatyDate(new Date(current.routedAt)) };
+  return facts?.registeredOn ? { receivedOn: facts.registeredOn } : {};
+}
+
 export interface DeclareOutsideCompetenceCommand {
   complaintId: string;
   reason: string;
@@ -280,7 +290,6 @@ export class DeclareOutsideCompetence {
       throw refuse('CONFLICT', 'ALREADY_OUTSIDE_COMPETENCE', `complaint ${cmd.complaintId} was already found outside the competence of ${organizationId}: forward it`, 'complaintId');
     }
     if (cmd.competentOrganizationId) await requireCompetentBody(this.ports, cmd.competentOrganizationId, organizationId, 'competentOrganizationId');
-    const facts = await this.ports.complaintFacts(cmd.complaintId);
     const declared = createEvent({
       type: 'complaint.outside-competence',
       source: 'routing',
@@ -294,7 +303,7 @@ export class DeclareOutsideCompetence {
         ...(cmd.competentOrganizationId ? { competentOrganizationId: cmd.competentOrganizationId } : {}),
         declaredBy: { officialId: head.id, fullName: head.fullName },
         declaredAt: now.toISOString(),
-        ...(facts?.registeredOn ? { receivedOn: facts.registeredOn } : {}),
+        ...receivedOn(routing, await this.ports.complaintFacts(cmd.complaintId)),
       },
     });
     await this.ports.emit(declared);
@@ -316,9 +325,8 @@ export class ForwardComplaint {
   constructor(private readonly ports: CommandPorts & { complaintFacts(complaintId: string): Promise<ComplaintFacts | null> }) {}
 
   async execute(caller: Caller, cmd: ForwardCommand, correlationId: string, now = new Date()): Promise<RoutingEmitted[]> {
-    const { organizationId: from, head, reason } = await headActWithReason(this.ports, caller, cmd, 'the complainant must be told why the complaint was forwarded (R18)');
+    const { routing, organizationId: from, head, reason } = await headActWithReason(this.ports, caller, cmd, 'the complainant must be told why the complaint was forwarded (R18)');
     const target = await requireCompetentBody(this.ports, cmd.toOrganizationId, from, 'toOrganizationId');
-    const facts = await this.ports.complaintFacts(cmd.complaintId);
     const forwarded = createEvent({
       type: 'complaint.forwarded',
       source: 'routing',
@@ -332,7 +340,7 @@ export class ForwardComplaint {
         reason,
         forwardedBy: { officialId: head.id, fullName: head.fullName },
         forwardedAt: now.toISOString(),
-        ...(facts?.registeredOn ? { receivedOn: facts.registeredOn } : {}),
+        ...receivedOn(routing, await this.ports.complaintFacts(cmd.complaintId)),
       },
     });
     await this.ports.emit(forwarded);
