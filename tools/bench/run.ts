@@ -374,11 +374,17 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const stamp = report.at.replace(/[:.]/g, '-').slice(0, 19);
   const md = markdown(report);
+  // latest.* is the last run of every part; a run of some parts keeps only its own files.
+  const everyPart = ['read', 'write', 'catchup', 'store'].every((p) => PARTS.has(p));
   for (const [file, text] of [
     [`${stamp}.json`, JSON.stringify(report, null, 2)],
     [`${stamp}.md`, md],
-    ['latest.json', JSON.stringify(report, null, 2)],
-    ['latest.md', md],
+    ...(everyPart
+      ? ([
+          ['latest.json', JSON.stringify(report, null, 2)],
+          ['latest.md', md],
+        ] as const)
+      : []),
   ] as const) writeFileSync(join(dir, file), `${text}\n`);
   process.stdout.write(`${md}\n`);
   say(`wrote bench/results/${stamp}.{json,md} (run took ${report.durationS} s)`);
