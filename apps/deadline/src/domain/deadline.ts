@@ -145,6 +145,29 @@ function computeOrExplain(rule: TermRule, startsOn: string, calendar: Production
   }
 }
 
+/** Publishes a term as `deadline.set` (its id derived from the cause: a redelivery appends nothing) and stores it with its timers. */
+async function publishTerm(
+  ports: DeadlinePorts,
+  cause: DomainEvent,
+  complaintId: string,
+  organizationId: string,
+  term: ComputedTerm,
+  timers: PlannedTimer[],
+): Promise<DomainEvent<'deadline.set'>> {
+  const event = createEvent({
+    type: 'deadline.set',
+    id: deterministicUuid('deadline.set', cause.id),
+    source: 'deadline',
+    subject: complaintId,
+    correlationId: cause.correlationId,
+    causationId: cause.id,
+    data: { complaintId, ...term },
+  });
+  await ports.emit(event);
+  await ports.recordTerm({ ...term, termId: event.id, complaintId, organizationId }, timers);
+  return event;
+}
+
 /**
  * Sets the review term when a complaint is registered: 5 working days (R8), 15 at the
  * authorized body (R13), from the registration date on the production calendar (R16), and
@@ -161,21 +184,8 @@ export class SetDeadlineOnRegistration {
     if (!org) throw new RetryLaterError(`organization ${registered.data.organizationId} is not (yet) in the directory`);
     const calendar = await this.ports.calendar();
     const term = computeOrExplain(ruleForOrganizationKind(org.kind), registered.data.registeredOn, calendar, this.settings.counting);
-    const event = createEvent({
-      type: 'deadline.set',
-      id: deterministicUuid('deadline.set', registered.id),
-      source: 'deadline',
-      subject: registered.data.complaintId,
-      correlationId: registered.correlationId,
-      causationId: registered.id,
-      data: { complaintId: registered.data.complaintId, ...term },
-    });
-    await this.ports.emit(event);
-    await this.ports.recordTerm(
-      { ...term, termId: event.id, complaintId: registered.data.complaintId, organizationId: registered.data.organizationId },
-      plannedTimers(term, this.settings.warnings, calendar),
-    );
-    return event;
+    const { complaintId, organizationId } = registered.data;
+    return publishTerm(this.ports, registered, complaintId, organizationId, term, plannedTimers(term, this.settings.warnings, calendar));
   }
 }
 
@@ -269,20 +279,7 @@ export class ForwardDeadline {
     const org = await this.ports.findOrganization(toOrganizationId);
     if (!org) throw new RetryLaterError(`organization ${toOrganizationId} is not (yet) in the directory`);
     const term = computeOrExplain(ruleForOrganizationKind(org.kind), forwardedOn, calendar, this.settings.counting);
-    const set = createEvent({
-      type: 'deadline.set',
-      id: deterministicUuid('deadline.set', forwarded.id),
-      source: 'deadline',
-      subject: complaintId,
-      correlationId: forwarded.correlationId,
-      causationId: forwarded.id,
-      data: { complaintId, ...term },
-    });
-    await this.ports.emit(set);
-    await this.ports.recordTerm(
-      { ...term, termId: set.id, complaintId, organizationId: toOrganizationId },
-      plannedTimers(term, this.settings.warnings, calendar),
-    );
+    const set = await publishTerm(this.ports, forwarded, complaintId, toOrganizationId, term, plannedTimers(term, this.settings.warnings, calendar));
     return [...emitted, set];
   }
 }
@@ -307,20 +304,10 @@ export class StartForwardingTerm {
     if (!current || current.stop || current.rule === 'R18') return null;
     const calendar = await this.ports.calendar();
     const term = computeOrExplain('R18', receivedOn ?? current.startsOn, calendar, this.settings.counting);
-    const event = createEvent({
-      type: 'deadline.set',
-      id: deterministicUuid('deadline.set', declared.id),
-      source: 'deadline',
-      subject: complaintId,
-      correlationId: declared.correlationId,
-      causationId: declared.id,
-      data: { complaintId, ...term },
-    });
-    await this.ports.emit(event);
-    await this.ports.cancelTimers(complaintId);
     const timers = plannedTimers(term, this.settings.warnings, calendar).filter((t) => t.kind === 'BREACH' || t.fireAt.getTime() > Date.parse(declaredAt));
-    await this.ports.recordTerm({ ...term, termId: event.id, complaintId, organizationId }, timers);
-    return event;
+    // Cancelled before the new term is published, as on a forwarding: should the process die in between, the redelivered declaration publishes it.
+    await this.ports.cancelTimers(complaintId);
+    return publishTerm(this.ports, declared, complaintId, organizationId, term, timers);
   }
 }
 
