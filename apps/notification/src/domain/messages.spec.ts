@@ -1,7 +1,7 @@
 import type { ComplaintFile } from './complaint-file';
 import { createEvent } from '@shagym/contracts';
 import { backoff, complainantMessage, effectivePreferences, nextStep, officialMessages, officialsToTell, planDeliveries, type DeliveryAttempt } from './messages';
-import type { TimelineEntry } from './timeline';
+import { renderDescription, renderTitle, type TimelineEntry } from './timeline';
 
 const file: ComplaintFile = {
   id: 'c-1',
@@ -44,6 +44,32 @@ describe('who is told what (R11, R2)', () => {
     // R18: forwarding is the head's act, so the forwarding term's reminder goes to the head.
     const forwarding = createEvent({ type: 'deadline.warning', source: 'deadline', subject: 'c-1', correlationId: 'k', data: { ...term, rule: 'R18', warning: '1WD@09:00', remainingWorkingDays: 1 } });
     expect(officialsToTell(forwarding, withHead)).toEqual(['head-1']);
+  });
+
+  it('tells the executor when a calendar correction moves the due date (R16), in their words', () => {
+    const withHead: ComplaintFile = { ...file, routing: { organizationId: 'org-a', headOfficialId: 'head-1' } };
+    const moved = createEvent({
+      type: 'deadline.recomputed',
+      source: 'deadline',
+      subject: 'c-1',
+      correlationId: 'k',
+      data: {
+        complaintId: 'c-1',
+        organizationId: 'org-a',
+        rule: 'R8',
+        termWorkingDays: 5,
+        startsOn: '2027-05-12',
+        dueOn: '2027-05-20',
+        dueAt: '2027-05-20T18:59:59.999Z',
+        previousDueOn: '2027-05-19',
+        previousDueAt: '2027-05-19T18:59:59.999Z',
+        calendarChangeId: '5b0c4a5e-0000-4000-8000-000000000001',
+      },
+    });
+    const [message] = officialMessages(entry('deadline.recomputed', { dueOn: '2027-05-20', previousDueOn: '2027-05-19', rule: 'R8' }), officialsToTell(moved, withHead), now);
+    expect(message).toMatchObject({ recipientKey: 'official:off-7', external: true });
+    expect(renderDescription(message!.entry, 'kk')).toBe('Жаңа мерзім — 20.05.2027 қоса алғанға дейін (бұрын 19.05.2027 дейін).');
+    expect(renderTitle(message!.entry, 'en')).toBe('A complaint’s due date moved with the production calendar');
   });
 
   it('gives the same message id to a redelivered event (no duplicates)', () => {

@@ -54,6 +54,9 @@ export function officialsToTell(event: TimelineEvent, file: ComplaintFile | null
       return [event.data.rule === 'R18' ? head : (executor ?? head)].filter((x): x is string => Boolean(x));
     case 'deadline.breached':
       return [...new Set([executor, head].filter((x): x is string => Boolean(x)))];
+    // R16: a calendar correction moved the due date; whoever must answer by it is told.
+    case 'deadline.recomputed':
+      return [event.data.rule === 'R18' ? head : (executor ?? head)].filter((x): x is string => Boolean(x));
     default:
       return [];
   }

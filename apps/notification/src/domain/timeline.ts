@@ -95,7 +95,7 @@ export function toTimelineEntry(event: TimelineEvent, names: (organizationId: st
     case 'complaint.reassigned':
       return { ...base, occurredAt: event.data.assignedAt, params: { executor: event.data.executor.fullName } };
     case 'deadline.recomputed':
-      return { ...base, params: { dueOn: event.data.dueOn, previousDueOn: event.data.previousDueOn } };
+      return { ...base, params: { dueOn: event.data.dueOn, previousDueOn: event.data.previousDueOn, rule: event.data.rule } };
     case 'deadline.warning':
       return { ...base, occurredAt: event.data.firedAt, params: { dueOn: event.data.dueOn, left: event.data.remainingWorkingDays, rule: event.data.rule } };
     case 'deadline.breached':
@@ -242,6 +242,11 @@ const ASSIGNED_TO_YOU: Texts = {
 
 /** Messages to officials (R2): what they must act on. */
 const OFFICIAL_TEXTS: Partial<Record<TimelineEventType, Texts>> = {
+  'deadline.recomputed': {
+    ru: { title: 'Срок по жалобе изменён производственным календарём', description: (p) => `Новый срок — до ${formatDate(String(p.dueOn))} включительно (был до ${formatDate(String(p.previousDueOn))}).` },
+    kk: { title: 'Шағым бойынша мерзім өндірістік күнтізбеге байланысты өзгерді', description: (p) => `Жаңа мерзім — ${formatDate(String(p.dueOn))} қоса алғанға дейін (бұрын ${formatDate(String(p.previousDueOn))} дейін).` },
+    en: { title: 'A complaint’s due date moved with the production calendar', description: (p) => `Now due by ${formatDate(String(p.dueOn))} inclusive (was ${formatDate(String(p.previousDueOn))}).` },
+  },
   'complaint.assigned': ASSIGNED_TO_YOU,
   'complaint.reassigned': ASSIGNED_TO_YOU,
   'complaint.routed': {
