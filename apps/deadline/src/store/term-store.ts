@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { deterministicUuid } from '@shagym/contracts';
-import { isDuplicateKey } from '@shagym/service-kit';
+import { insertOnce } from '@shagym/service-kit';
 import type { DueTimer, OpenTerm, TermRecord, TimerOutcome } from '../domain/deadline';
 import type { PlannedTimer } from '../domain/term';
 
@@ -16,14 +16,8 @@ interface TermDoc extends Omit<TermRecord, 'termId' | 'dueAt'> {
   createdAt: Date;
 }
 
-interface TimerDoc {
+interface TimerDoc extends Omit<DueTimer, 'timerId'> {
   _id: string;
-  termId: string;
-  complaintId: string;
-  organizationId: string;
-  kind: 'WARNING' | 'BREACH';
-  warning?: string;
-  fireAt: Date;
   doneAt: Date | null;
   outcome: TimerOutcome | 'CANCELLED' | null;
   /** Set on all of a complaint's timers when its term stops (answered, refused, forwarded). */
@@ -104,9 +98,9 @@ export class TermStore {
 
   async recordTerm(term: TermRecord, timers: PlannedTimer[], now = new Date()): Promise<void> {
     const { termId, dueAt, ...rest } = term;
-    await insertIgnoringDuplicate(this.terms, { _id: termId, ...rest, dueAt: new Date(dueAt), createdAt: now });
+    await insertOnce(this.terms, { _id: termId, ...rest, dueAt: new Date(dueAt), createdAt: now });
     for (const t of timers) {
-      await insertIgnoringDuplicate(this.timers, {
+      await insertOnce(this.timers, {
         _id: deterministicUuid('deadline.timer', termId, t.kind, t.warning ?? ''),
         termId,
         complaintId: term.complaintId,
@@ -160,12 +154,7 @@ export class TermStore {
     const last = await this.leases.findOne({ timerId }).sort({ attempt: -1 }).lean();
     if (last && last.takenAt.getTime() + leaseMs > now.getTime()) return false;
     const attempt = last ? last.attempt + 1 : 0;
-    try {
-      await this.leases.create({ _id: `${timerId}:${attempt}`, timerId, attempt, owner, takenAt: now });
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
+    if (!(await insertOnce(this.leases, { _id: `${timerId}:${attempt}`, timerId, attempt, owner, takenAt: now }))) return false;
     // Someone may have finished the timer between our read of due timers and the lease.
     const timer = await this.timers.findById(timerId, { doneAt: 1 }).lean();
     return !!timer && timer.doneAt === null;
@@ -205,10 +194,3 @@ export class TermStore {
   }
 }
 
-async function insertIgnoringDuplicate<T>(model: Model<T>, doc: object): Promise<void> {
-  try {
-    await model.create(doc);
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
-}

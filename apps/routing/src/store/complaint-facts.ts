@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from '@shagym/service-kit';
+import { insertOnce } from '@shagym/service-kit';
 import type { ComplaintFacts } from '../domain/assignment';
 
 /**
@@ -43,11 +43,7 @@ export class ComplaintFactsRepository {
   }
 
   async record(fact: FactDoc): Promise<void> {
-    try {
-      await this.model.create(fact);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+    await insertOnce(this.model, fact);
   }
 
   async factsOf(complaintId: string): Promise<ComplaintFacts | null> {

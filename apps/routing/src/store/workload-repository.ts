@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from '@shagym/service-kit';
+import { insertOnce } from '@shagym/service-kit';
 
 /**
  * Open assignments per executor, as insert-only facts: +1 when a complaint is assigned to an
@@ -38,13 +38,7 @@ export class WorkloadRepository {
   }
 
   async record(facts: WorkloadFact[]): Promise<void> {
-    for (const fact of facts) {
-      try {
-        await this.model.create(fact);
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
-    }
+    for (const fact of facts) await insertOnce(this.model, fact);
   }
 
   /** Who holds the complaint now (net +1), as the facts say. */
