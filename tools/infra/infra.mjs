@@ -539,34 +539,71 @@ async function upKafka(cfg) {
 // ---------------------------------------------------------------------------------------------
 // FerretDB
 
-function newestMtime(files) {
-  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
+const FERRETDB_PATCHES = path.join(FERRETDB_SRC, 'patches');
+
+/** The patches carried on top of the FerretDB module, in the order they apply. */
+function ferretPatches() {
+  return fs.existsSync(FERRETDB_PATCHES) ? fs.readdirSync(FERRETDB_PATCHES).filter((f) => f.endsWith('.patch')).sort() : [];
 }
 
+/** What the binary is built from: our sources and every patch. A change to any of them rebuilds. */
+function ferretSourceHash() {
+  const h = crypto.createHash('sha256');
+  for (const f of ['main.go', 'go.mod', 'go.sum']) h.update(f).update(fs.readFileSync(path.join(FERRETDB_SRC, f)));
+  for (const f of ferretPatches()) h.update(f).update(fs.readFileSync(path.join(FERRETDB_PATCHES, f)));
+  return h.digest('hex');
+}
+
+/**
+ * Builds FerretDB the way patched dependencies are carried: copy our main into a build folder,
+ * `go mod vendor`, apply tools/infra/ferretdb/patches/*.patch to the vendored module, build
+ * with `-mod=vendor`. The stamp beside the binary holds the hash of everything it was built
+ * from, so a new or changed patch rebuilds it.
+ */
 async function ensureFerretBinary(m) {
-  const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => path.join(FERRETDB_SRC, f));
-  let binTime = 0;
-  try {
-    binTime = fs.statSync(m.binary).mtimeMs;
-  } catch {
-    /* not built */
-  }
-  if (binTime && binTime >= newestMtime(sources)) return;
-  m.say('ferretdb: building FerretDB (first time takes a few minutes)…');
+  const hash = ferretSourceHash();
+  const stamp = `${m.binary}.stamp`;
+  const built = fs.existsSync(m.binary) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === hash;
+  if (built) return;
+  const patches = ferretPatches();
+  m.say(`ferretdb: building FerretDB with ${patches.length} patch(es): ${patches.join(', ') || 'none'} (first time takes a few minutes)…`);
   mkdirs(path.dirname(m.binary));
+  const work = path.join(path.dirname(m.binary), `ferretdb-build-${process.pid}`);
+  fs.rmSync(work, { recursive: true, force: true });
+  mkdirs(work);
+  for (const f of ['main.go', 'go.mod', 'go.sum']) fs.copyFileSync(path.join(FERRETDB_SRC, f), path.join(work, f));
   const tmp = `${m.binary}.tmp-${process.pid}`;
   const t0 = Date.now();
   const beat = setInterval(() => m.say(`ferretdb: still building… ${secs(Date.now() - t0)}`), 60_000);
-  const res = await run('go', ['build', '-o', tmp, '.'], { cwd: FERRETDB_SRC }).finally(() => clearInterval(beat));
-  if (res.error || res.status !== 0) {
+  // The build folder sits inside this repository: stop git from finding it, so `git apply`
+  // patches paths relative to the build folder, not to the repository's root.
+  const env = { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(work) };
+  const step = async (what, cmd, args) => {
+    const res = await run(cmd, args, { cwd: work, env });
+    if (res.error || res.status !== 0) {
+      throw new Error(
+        `[infra] ferretdb: ${what} failed (${res.error ? res.error.message : `exit ${res.status}`}). Is ${cmd} on PATH?\n` +
+          lastLines(res.output),
+      );
+    }
+  };
+  try {
+    await step('go mod vendor', 'go', ['mod', 'vendor']);
+    for (const p of patches) {
+      m.say(`ferretdb: applying patch ${p}`);
+      await step(`patch ${p}`, 'git', ['apply', '-p1', path.join(FERRETDB_PATCHES, p)]);
+    }
+    await step('go build', 'go', ['build', '-mod=vendor', '-o', tmp, '.']);
+  } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw new Error(
-      `[infra] ferretdb: go build failed (${res.error ? res.error.message : `exit ${res.status}`}). Is Go on PATH?\n` +
-        lastLines(res.output),
-    );
+    throw err;
+  } finally {
+    clearInterval(beat);
+    fs.rmSync(work, { recursive: true, force: true });
   }
   fs.renameSync(tmp, m.binary); // rename: safe even if an old binary is still running
-  m.say(`ferretdb: built in ${secs(Date.now() - t0)} → ${m.binary}`);
+  fs.writeFileSync(stamp, `${hash}\n`);
+  m.say(`ferretdb: built in ${secs(Date.now() - t0)} with patches [${patches.join(', ')}] → ${m.binary}`);
 }
 
 async function upMongo(cfg) {

@@ -1,0 +1,52 @@
+import mongoose from 'mongoose';
+import { infraEnv } from '@shagym/testing';
+
+/**
+ * The patch carried on FerretDB (tools/infra/ferretdb/patches/0001-…) makes a point read by
+ * `_id` an index search on the embedded SQLite store. Without it SQLite scans the table (its
+ * query says `->'$._id'`, the index `->"_id"`), so every key-first read would grow with the
+ * data. Its cost at 1 000 and 100 000 documents is measured by the bench (store part).
+ */
+describe('the embedded store answers a read by _id from its index', () => {
+  const { MONGO_URL } = infraEnv();
+  const dbName = `t_ferretidx_${process.pid}`;
+  let conn: mongoose.Connection;
+
+  beforeAll(async () => {
+    conn = await mongoose.createConnection(MONGO_URL, { retryWrites: false }).asPromise();
+    const docs = Array.from({ length: 500 }, (_, i) => ({ _id: `complaint:${i}`, n: i }));
+    await conn.db!.collection<{ _id: string; n: number }>('probe').insertMany(docs);
+  });
+
+  afterAll(async () => {
+    await conn.dropDatabase();
+    await conn.close();
+  });
+
+  const plan = async (command: Record<string, unknown>): Promise<string> => {
+    const explained = await conn.db!.command({ explain: command });
+    return JSON.stringify(explained.queryPlanner ?? explained);
+  };
+
+  it('find by _id is SEARCH … USING INDEX (not a SCAN)', async () => {
+    const text = await plan({ find: 'probe', filter: { _id: 'complaint:321' } });
+    expect(text).toMatch(/SEARCH \S+ USING INDEX \S+__id_/);
+    expect(text).not.toMatch(/\bSCAN\b/);
+    const found = await conn.db!.collection('probe').findOne({ _id: 'complaint:321' as never });
+    expect(found).toMatchObject({ n: 321 });
+  });
+
+  it('a filter on another field still scans (why the data model is key-first)', async () => {
+    const text = await plan({ find: 'probe', filter: { n: 321 } });
+    expect(text).not.toMatch(/USING INDEX/);
+  });
+
+  it('update and delete by _id touch exactly the keyed document', async () => {
+    const probe = conn.db!.collection<{ _id: string; n: number }>('probe');
+    await probe.updateOne({ _id: 'complaint:7' }, { $set: { n: -7 } });
+    await probe.deleteOne({ _id: 'complaint:8' });
+    expect(await probe.findOne({ _id: 'complaint:7' })).toMatchObject({ n: -7 });
+    expect(await probe.findOne({ _id: 'complaint:8' })).toBeNull();
+    expect(await probe.countDocuments({})).toBe(499);
+  });
+});
