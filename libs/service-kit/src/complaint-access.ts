@@ -1,8 +1,10 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { LRUCache } from 'lru-cache';
+import type { Connection } from 'mongoose';
 import type { DomainEvent } from '@shagym/contracts';
 import type { ConsumerSpec } from './consumer';
 import { forbidden, requireIdentity, type Identity } from './identity';
-import { insertOnce } from './mongo';
+import { hasCollection, type Migration } from './migrations';
+import { SlotList } from './slots';
 
 /** Who is party to a complaint: the complainant and the bodies that handle it. */
 export interface ComplaintParties {
@@ -32,48 +34,52 @@ export function canSeeComplaint(identity: Identity, parties: ComplaintParties | 
   return official && !!identity.organizationId && parties.organizationIds.includes(identity.organizationId);
 }
 
-interface PartyFactDoc {
-  _id: string;
-  complaintId: string;
-  iin?: string;
-  bin?: string;
-  organizationId?: string;
-  executorOfficialId?: string;
-}
+type PartyFact = { iin?: string; bin?: string; organizationId?: string; executorOfficialId?: string };
 
-const schema = new Schema<PartyFactDoc>(
-  { _id: String, complaintId: { type: String, required: true }, iin: String, bin: String, organizationId: String, executorOfficialId: String },
-  { versionKey: false, collection: 'complaint_parties' },
-);
-schema.index({ complaintId: 1 });
+/** The list of a complaint's party facts: slots `parties:<complaintId>:<n>`. */
+const listOf = (complaintId: string) => `parties:${complaintId}`;
+
+function partiesFrom(complaintId: string, facts: PartyFact[]): ComplaintParties | null {
+  if (!facts.length) return null;
+  return {
+    complaintId,
+    complainantIin: facts.find((f) => f.iin)?.iin ?? null,
+    complainantBin: facts.find((f) => f.bin)?.bin ?? null,
+    organizationIds: [...new Set(facts.flatMap((f) => (f.organizationId ? [f.organizationId] : [])))],
+    executorOfficialIds: [...new Set(facts.flatMap((f) => (f.executorOfficialId ? [f.executorOfficialId] : [])))],
+  };
+}
 
 /**
  * Each service's projection of who is party to which complaint, learned from the complaint
- * events (insert-only, one document per event, so redelivery and concurrency are safe).
+ * events: insert-only slots per complaint (one per event, so redelivery and concurrency are
+ * safe), read by `_id` (architecture.md, key-first). A bounded cache of what was read serves
+ * most checks; since parties are only ever added, a cached "may see" is still true, and a
+ * cached "may not" is re-read before it is refused.
  */
 export class ComplaintAccess {
-  readonly model: Model<PartyFactDoc>;
+  private readonly facts: SlotList<PartyFact>;
+  private readonly cache = new LRUCache<string, ComplaintParties>({ max: 20_000 });
 
   constructor(conn: Connection) {
-    this.model = conn.model<PartyFactDoc>('ComplaintParty', schema);
+    this.facts = new SlotList<PartyFact>(conn, 'complaint_party_slots');
+  }
+
+  get model() {
+    return this.facts.model;
   }
 
   async learn(event: DomainEvent): Promise<void> {
     const fact = factOf(event);
     if (!fact) return;
-    await insertOnce(this.model, { _id: event.id, complaintId: event.subject, ...fact });
+    await this.facts.append(listOf(event.subject), event.id, fact, new Date(event.time));
+    this.cache.delete(event.subject);
   }
 
   async parties(complaintId: string): Promise<ComplaintParties | null> {
-    const facts = await this.model.find({ complaintId }).lean();
-    if (!facts.length) return null;
-    return {
-      complaintId,
-      complainantIin: facts.find((f) => f.iin)?.iin ?? null,
-      complainantBin: facts.find((f) => f.bin)?.bin ?? null,
-      organizationIds: [...new Set(facts.flatMap((f) => (f.organizationId ? [f.organizationId] : [])))],
-      executorOfficialIds: [...new Set(facts.flatMap((f) => (f.executorOfficialId ? [f.executorOfficialId] : [])))],
-    };
+    const parties = partiesFrom(complaintId, (await this.facts.all(listOf(complaintId))).map((e) => e.data));
+    if (parties) this.cache.set(complaintId, parties);
+    return parties;
   }
 
   /**
@@ -82,9 +88,10 @@ export class ComplaintAccess {
    */
   async authorize(identity: Identity | null, complaintId: string, known?: Partial<ComplaintParties>): Promise<Identity> {
     const caller = requireIdentity(identity);
-    const learned = await this.parties(complaintId);
-    const parties = known ? mergeParties(complaintId, learned, known) : learned;
-    if (!canSeeComplaint(caller, parties)) throw forbidden('you may not see this complaint');
+    const decide = (learned: ComplaintParties | null) => canSeeComplaint(caller, known ? mergeParties(complaintId, learned, known) : learned);
+    const cached = this.cache.get(complaintId);
+    if (cached && decide(cached)) return caller;
+    if (!decide(await this.parties(complaintId))) throw forbidden('you may not see this complaint');
     return caller;
   }
 
@@ -98,6 +105,26 @@ export class ComplaintAccess {
   }
 }
 
+/** Party facts written before the key-first model (one document per event, read by complaintId) move to slots. */
+export const COMPLAINT_PARTIES_SLOTS_MIGRATION: Migration = {
+  id: '2026-12-02-complaint-parties-slots',
+  description: 'complaint_parties facts moved to complaint_party_slots',
+  async run(conn) {
+    if (!(await hasCollection(conn, 'complaint_parties'))) return 0;
+    const facts = new SlotList<PartyFact>(conn, 'complaint_party_slots');
+    const old = conn.db!.collection<{ _id: string; complaintId: string } & PartyFact>('complaint_parties');
+    let moved = 0;
+    for await (const doc of old.find({})) {
+      const { _id, complaintId, ...fact } = doc;
+      await facts.append(listOf(complaintId), _id, fact);
+      await old.deleteOne({ _id });
+      moved++;
+    }
+    await old.drop();
+    return moved;
+  },
+};
+
 function mergeParties(complaintId: string, a: ComplaintParties | null, b: Partial<ComplaintParties>): ComplaintParties {
   return {
     complaintId,
@@ -108,7 +135,7 @@ function mergeParties(complaintId: string, a: ComplaintParties | null, b: Partia
   };
 }
 
-function factOf(event: DomainEvent): Omit<PartyFactDoc, '_id' | 'complaintId'> | null {
+function factOf(event: DomainEvent): PartyFact | null {
   switch (event.type) {
     case 'complaint.submitted': {
       const c = event.data.complainant;

@@ -24,6 +24,8 @@ export const baseConfigSchema = z.object({
    * default must be replaced in production (checked below).
    */
   IDENTITY_SIGNING_SECRET: z.string().min(16).default('shagym-development-only-secret'),
+  /** A file to append every MongoDB command to, one JSON line each (tests: the key-first guard). */
+  MONGO_COMMAND_LOG: z.string().optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema> & { SERVICE_NAME: string; MONGO_DB: string };

@@ -1,20 +1,39 @@
 import mongoose, { type ConnectOptions, type Connection, type Model } from 'mongoose';
 import type { Logger } from './logger';
+import { commandRecorderOf, recordCommands } from './command-recorder';
 
 /**
  * Opens the service's own database. Options hold on MongoDB proper and on FerretDB:
  * retryWrites off (FerretDB has no sessions), indexes created explicitly (autoIndex would
  * reject on options FerretDB lacks), no transactions anywhere.
  */
-export function mongoOptions(dbName: string): ConnectOptions {
-  return { dbName, retryWrites: false, autoIndex: false, autoCreate: false, serverSelectionTimeoutMS: 10_000, maxPoolSize: 20 };
+export function mongoOptions(dbName: string, recording = false): ConnectOptions {
+  return {
+    dbName,
+    retryWrites: false,
+    autoIndex: false,
+    autoCreate: false,
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 20,
+    // Only while recording (MONGO_COMMAND_LOG): the driver then emits commandStarted.
+    ...(recording ? { monitorCommands: true } : {}),
+  };
 }
 
-export async function connectMongo(url: string, dbName: string, logger: Logger): Promise<Connection> {
-  const conn = mongoose.createConnection(url, mongoOptions(dbName));
+export interface ConnectMongoOptions {
+  /** A file to append every command to (command-recorder.ts); default: MONGO_COMMAND_LOG. */
+  commandLog?: string;
+  /** Who the recorded commands come from; default: the database name. */
+  service?: string;
+}
+
+export async function connectMongo(url: string, dbName: string, logger: Logger, options: ConnectMongoOptions = {}): Promise<Connection> {
+  const commandLog = options.commandLog ?? process.env.MONGO_COMMAND_LOG;
+  const conn = mongoose.createConnection(url, mongoOptions(dbName, Boolean(commandLog)));
   conn.on('disconnected', () => logger.warn({ dbName }, 'mongo disconnected'));
   conn.on('reconnected', () => logger.info({ dbName }, 'mongo reconnected'));
   await conn.asPromise();
+  if (commandLog) recordCommands(conn, commandLog, options.service ?? dbName);
   logger.info({ dbName }, 'mongo connected');
   return conn;
 }
@@ -88,7 +107,9 @@ export function watchMongo(conn: Connection, url: string, logger: Logger, option
       logger.warn({ failingForMs: Date.now() - failingSince }, 'mongo: the server answers a new client but not ours; reopening the connection');
       // Not forced: a force-closed mongoose connection refuses to be opened again.
       await conn.close().catch(() => undefined);
-      await conn.openUri(url, mongoOptions(conn.name));
+      const recorder = commandRecorderOf(conn);
+      await conn.openUri(url, mongoOptions(conn.name, Boolean(recorder)));
+      recorder?.attach(conn.getClient());
       failingSince = null;
       logger.info('mongo: connection reopened');
     } catch (err) {

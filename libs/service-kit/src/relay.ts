@@ -9,20 +9,19 @@ import type { Metrics } from './metrics';
  * if the process dies after the send and before marking, the events go out again and
  * consumers drop them by id.
  *
- * Two paths. Events appended by this process are handed over in memory (`enqueue`) and go
- * out at once — no query. A scan of the log for unpublished events runs at start and then
- * rarely, as the safety net for what a crash or another instance left behind; FerretDB
- * answers that scan by reading the whole collection, so it must not be the hot path.
- * Order per aggregate: nothing is published from memory until the start-up scan found the
- * log empty, and after any failed send the relay goes back to scanning until it is empty
- * again (the failed events are still unpublished in the log, older than anything queued).
+ * Events appended by this process are handed over in memory (`enqueue`) and go out at once —
+ * no query, and no polling: an idle relay sleeps until an append wakes it. The log is scanned
+ * for unpublished events only at start (what a crash left behind); FerretDB answers that scan
+ * by reading the whole collection, so it is never repeated while running (architecture.md,
+ * "Reads that do not grow with the data"). A failed send keeps its batch at the head of the
+ * queue and is retried with backoff, so the order per aggregate holds.
  */
 export class OutboxRelay {
   private running = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private queue: StoredEvent[] = [];
-  /** True while the log may hold unpublished events older than the queue. */
+  /** True until the start-up scan found the log empty of unpublished events. */
   private mustScan = true;
 
   constructor(
@@ -33,8 +32,6 @@ export class OutboxRelay {
     private readonly metrics: Metrics,
     private readonly intervalMs: number,
     private readonly batchSize = 500,
-    /** How often the safety-net scan runs while the in-memory path is healthy. */
-    private readonly scanEveryMs = 5_000,
   ) {}
 
   start(): void {
@@ -43,7 +40,7 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Hands a just-appended event to the relay: it goes out now rather than at the next scan. */
+  /** Hands a just-appended event to the relay: it goes out now, with no read of the log. */
   enqueue(event: StoredEvent): void {
     this.queue.push(event);
     this.kick();
@@ -98,45 +95,41 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     let backoff = this.intervalMs;
-    let lastScan = 0;
     while (this.running) {
       let idle = false;
       try {
-        if (this.mustScan || Date.now() - lastScan >= this.scanEveryMs) {
-          lastScan = Date.now();
+        if (this.mustScan) {
           const n = await this.publishPending();
           // Scan again until the log has nothing older than the queue.
           if (n > 0) continue;
           this.mustScan = false;
         }
-        if (!this.mustScan && this.queue.length) {
-          const batch = this.queue.splice(0, this.batchSize);
+        if (this.queue.length) {
+          const batch = this.queue.slice(0, this.batchSize);
           await this.send(batch);
+          this.queue.splice(0, batch.length);
+          this.metrics.outboxPending.set(this.queue.length);
           backoff = this.intervalMs;
           continue;
         }
         idle = true;
       } catch (err) {
-        this.logger.warn({ err }, 'outbox relay: publish failed, will retry from the log');
-        // The failed events are unpublished in the log and older than what is queued: rescan.
-        this.mustScan = true;
-        this.queue = [];
+        // The batch stays at the head of the queue (or in the log, for the start-up scan).
+        this.logger.warn({ err }, 'outbox relay: publish failed, will retry');
         backoff = Math.min(backoff * 2, 5_000);
       }
-      // Idle: wait for an append (which wakes the relay) or the next scan.
-      const wait = idle ? Math.min(this.scanEveryMs, Math.max(this.intervalMs, backoff)) : backoff;
-      if (idle) backoff = Math.min(backoff * 2, this.scanEveryMs);
+      // Idle: sleep until an append wakes the relay. After a failure: wait out the backoff.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
+        const timer = idle ? null : setTimeout(resolve, backoff);
         this.wake = () => {
-          clearTimeout(timer);
+          if (timer) clearTimeout(timer);
           resolve();
         };
       });
       this.wake = null;
     }
     // Drain what is left on a clean stop, so a restart starts with an empty outbox.
-    await this.publishPending().catch(() => undefined);
+    if (this.queue.length) await this.send(this.queue.splice(0)).catch(() => undefined);
   }
 
 }

@@ -10,7 +10,9 @@ import type { Connection, Model } from 'mongoose';
 import type { DomainEvent, ServiceName } from '@shagym/contracts';
 import type { BaseConfig } from './config';
 import { EventConsumer, type ConsumerSpec } from './consumer';
-import { EventLog, type AppendOptions, type AppendResult } from './event-log';
+import { EVENT_LOG_SLOTS_MIGRATION, EventLog, type AppendOptions, type AppendResult } from './event-log';
+import { runMigrations, type Migration } from './migrations';
+import { COMPLAINT_PARTIES_SLOTS_MIGRATION } from './complaint-access';
 import { closeServer, startHttpServer, type HttpRoute } from './http';
 import { identityFromHeaders, type Identity } from './identity';
 import { Inbox } from './inbox';
@@ -18,7 +20,9 @@ import { connectProducer, createKafka, ensureTopics } from './kafka';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { connectMongo, ensureIndexes, pingMongo, watchMongo } from './mongo';
+import { markCommandsRunning } from './command-recorder';
 import { OutboxRelay } from './relay';
+import { RequestLoaders } from './loaders';
 
 /** What every service's GraphQL context carries. */
 export interface BaseRequestContext extends BaseContext {
@@ -26,6 +30,8 @@ export interface BaseRequestContext extends BaseContext {
   headers: IncomingMessage['headers'];
   /** The caller as the gateway verified it; null for an anonymous request. */
   identity: Identity | null;
+  /** Request-scoped batching of entity and field loads (DataLoader). */
+  loaders: RequestLoaders;
 }
 
 /** The wiring a service's setup receives: its own database, the log/outbox, Kafka, logs. */
@@ -61,6 +67,8 @@ export interface ServiceDefinition<Cfg extends BaseConfig, C extends BaseRequest
   name: ServiceName;
   config: Cfg;
   typeDefs: string;
+  /** This service's one-time data migrations (run at start, before setup; see migrations.ts). */
+  migrations?: Migration[];
   setup(ctx: ServiceContext<Cfg>): Promise<ServiceParts<C>>;
 }
 
@@ -79,8 +87,10 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   const metrics = createMetrics(def.name);
   logger.info({ db: config.MONGO_DB, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }, 'starting');
 
-  const db = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
+  const db = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger, { commandLog: config.MONGO_COMMAND_LOG, service: def.name });
   const stopMongoWatch = watchMongo(db, config.MONGO_URL, logger, { intervalMs: 5_000, stuckMs: 30_000 });
+  // Data written by an earlier version is moved before anything reads it (key-first model).
+  await runMigrations(db, [EVENT_LOG_SLOTS_MIGRATION, COMPLAINT_PARTIES_SLOTS_MIGRATION, ...(def.migrations ?? [])], logger);
   const eventLog = new EventLog(db);
   const inbox = new Inbox(db);
   const kafka = createKafka(`shagym-${def.name}`, config.KAFKA_BROKERS, logger);
@@ -139,7 +149,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       server: apollo,
       context: async (req, correlationId) => {
         const identity = identityFromHeaders(req.headers, config.IDENTITY_SIGNING_SECRET);
-        const base: BaseRequestContext = { correlationId, headers: req.headers, identity };
+        const base: BaseRequestContext = { correlationId, headers: req.headers, identity, loaders: new RequestLoaders() };
         return parts.context ? parts.context(base, req) : (base as C);
       },
     },
@@ -147,6 +157,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   const port = (server.address() as AddressInfo).port;
   await parts.onStarted?.();
   started = true;
+  markCommandsRunning(db);
   const url = `http://${config.HOST}:${port}/graphql`;
   logger.info({ url }, 'ready');
 
