@@ -10,7 +10,7 @@ import { FolderAttachmentStore } from './attachments/folder-store';
 import { uploadRoute } from './attachments/upload-route';
 import { X509SignatureVerifier } from './signature/x509-verifier';
 import { ComplaintRepository } from './store/complaint-repository';
-import { IntakeFacts } from './store/intake-facts';
+import { INTAKE_MIGRATIONS, IntakeFactsRepository } from './store/intake-facts';
 import type { RequestContext } from './context';
 
 /** The TEST certification authority, trusted outside production only (signature/README.md). */
@@ -36,10 +36,12 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
     name: 'intake',
     config,
     typeDefs,
+    // Matters and reply facts re-keyed for reads by _id (architecture.md, key-first).
+    migrations: INTAKE_MIGRATIONS,
     async setup({ db, eventLog, emit }) {
       const directory = new OrganizationProjection(db);
       const complaints = new ComplaintRepository(eventLog);
-      const facts = new IntakeFacts(db);
+      const facts = new IntakeFactsRepository(db);
       const access = new ComplaintAccess(db);
       const attachments = new FolderAttachmentStore(config.ATTACHMENTS_DIR);
       const submit = new SubmitComplaint({
@@ -70,10 +72,10 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
             handlers: { 'complaint.answered': (e) => facts.learnReply(e), 'complaint.refused': (e) => facts.learnReply(e) },
           },
         ],
-        models: [directory.model, facts.matters, facts.replies, access.model],
+        models: [directory.model, ...facts.models, access.model],
         routes: [uploadRoute(attachments, config.IDENTITY_SIGNING_SECRET)],
         // Ready to take complaints once it knows whom they can be addressed to.
-        readiness: async () => ({ directory: (await directory.count()) > 0 }),
+        readiness: async () => ({ directory: await directory.hasAny() }),
       };
     },
   });

@@ -17,7 +17,7 @@ export const baseConfigSchema = z.object({
   /** Consumer group prefix, so that two stacks on one broker do not share offsets. */
   KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** How often the outbox relay looks for unpublished events when idle. */
+  /** The outbox relay's first wait after a failed send (doubling to 5 s); idle, it waits for an append. */
   RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(100),
   /**
    * Shared by the gateway and the subgraphs to sign the caller's identity. The development

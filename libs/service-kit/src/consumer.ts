@@ -117,6 +117,9 @@ export class EventConsumer {
       await commitOffsetsIfNecessary({
         topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next(message.offset) }] }],
       });
+      // A long batch must not outlive the session: kafkajs sends at most one heartbeat per
+      // heartbeatInterval, so calling it after every message costs nothing.
+      await heartbeat().catch(() => undefined);
     }
   }
 

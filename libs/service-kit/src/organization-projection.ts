@@ -1,6 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { DomainEvent, LocalizedText } from '@shagym/contracts';
 import type { ConsumerSpec } from './consumer';
+import { hasCollection, type Migration } from './migrations';
+import { SlotList } from './slots';
 
 /** An organization as the services other than routing know it (from `organization.upserted`). */
 export interface KnownOrganization {
@@ -36,13 +38,18 @@ const schema = new Schema<OrganizationDoc>(
 /**
  * A service's projection of routing's organizations directory: no service reads routing's
  * database (architecture.md). The directory topic is keyed by organization id, so each
- * document has one writer, and a replace by _id is safe on FerretDB.
+ * document has one writer, and a replace by _id is safe on FerretDB. Reads are by `_id`
+ * (key-first): the organizations of a kind in a region, and all of them, are slot lists of
+ * organization ids kept beside the documents.
  */
 export class OrganizationProjection {
   readonly model: Model<OrganizationDoc>;
+  private readonly lists: SlotList<null>;
+  private any = false;
 
   constructor(conn: Connection) {
     this.model = conn.model<OrganizationDoc>('Organization', schema);
+    this.lists = new SlotList<null>(conn, 'organization_lists');
   }
 
   async apply(event: DomainEvent<'organization.upserted'>): Promise<void> {
@@ -61,6 +68,7 @@ export class OrganizationProjection {
       },
       { upsert: true },
     );
+    await indexOrganization(this.lists, d.organizationId, d.kind, d.region);
   }
 
   async find(id: string): Promise<KnownOrganization | null> {
@@ -70,15 +78,46 @@ export class OrganizationProjection {
     return { id: _id, ...rest };
   }
 
+  /** The first by id of the organizations of that kind in that region (e.g. the region's authorized body, R12). */
   async findByKindAndRegion(kind: string, region: string): Promise<KnownOrganization | null> {
-    const doc = await this.model.findOne({ kind, region }).sort({ _id: 1 }).lean();
-    return doc ? this.find(doc._id) : null;
+    const ids = [...new Set((await this.lists.all(kindList(kind, region))).map((e) => e.itemId))].sort();
+    // An organization may have changed kind or region since it was listed: check each by _id.
+    for (const org of await Promise.all(ids.map((id) => this.find(id)))) {
+      if (org && org.kind === kind && org.region === region) return org;
+    }
+    return null;
   }
 
-  async count(): Promise<number> {
-    return this.model.countDocuments();
+  /** Whether any organization is known yet (readiness). Organizations are never removed. */
+  async hasAny(): Promise<boolean> {
+    this.any ||= (await this.lists.count(ALL)) > 0;
+    return this.any;
   }
 }
+
+const ALL = 'organizations';
+const kindList = (kind: string, region: string) => `kind:${kind}:${region}`;
+
+async function indexOrganization(lists: SlotList<null>, id: string, kind: string, region: string): Promise<void> {
+  await lists.append(ALL, id, null);
+  await lists.append(kindList(kind, region), id, null);
+}
+
+/** Projections written before the slot lists existed get them from their documents (a start-up read, once). */
+export const ORGANIZATION_LISTS_MIGRATION: Migration = {
+  id: '2026-12-02-organization-lists',
+  description: 'organization ids listed by kind and region for reads by _id',
+  async run(conn) {
+    if (!(await hasCollection(conn, 'organizations'))) return 0;
+    const lists = new SlotList<null>(conn, 'organization_lists');
+    let moved = 0;
+    for await (const doc of conn.db!.collection<OrganizationDoc>('organizations').find({}, { projection: { kind: 1, region: 1 } })) {
+      await indexOrganization(lists, doc._id, doc.kind, doc.region);
+      moved++;
+    }
+    return moved;
+  },
+};
 
 /** The consumer that keeps a service's projection of the directory up to date. */
 export function organizationProjectionConsumer(service: string, projection: OrganizationProjection): ConsumerSpec {

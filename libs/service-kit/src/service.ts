@@ -13,6 +13,7 @@ import { EventConsumer, type ConsumerSpec } from './consumer';
 import { EVENT_LOG_SLOTS_MIGRATION, EventLog, type AppendOptions, type AppendResult } from './event-log';
 import { runMigrations, type Migration } from './migrations';
 import { COMPLAINT_PARTIES_SLOTS_MIGRATION } from './complaint-access';
+import { ORGANIZATION_LISTS_MIGRATION } from './organization-projection';
 import { closeServer, startHttpServer, type HttpRoute } from './http';
 import { identityFromHeaders, type Identity } from './identity';
 import { Inbox } from './inbox';
@@ -90,7 +91,11 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   const db = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger, { commandLog: config.MONGO_COMMAND_LOG, service: def.name });
   const stopMongoWatch = watchMongo(db, config.MONGO_URL, logger, { intervalMs: 5_000, stuckMs: 30_000 });
   // Data written by an earlier version is moved before anything reads it (key-first model).
-  await runMigrations(db, [EVENT_LOG_SLOTS_MIGRATION, COMPLAINT_PARTIES_SLOTS_MIGRATION, ...(def.migrations ?? [])], logger);
+  await runMigrations(
+    db,
+    [EVENT_LOG_SLOTS_MIGRATION, COMPLAINT_PARTIES_SLOTS_MIGRATION, ORGANIZATION_LISTS_MIGRATION, ...(def.migrations ?? [])],
+    logger,
+  );
   const eventLog = new EventLog(db);
   const inbox = new Inbox(db);
   const kafka = createKafka(`shagym-${def.name}`, config.KAFKA_BROKERS, logger);
