@@ -94,6 +94,9 @@ export class SubmitComplaint {
     if (!sameContent(existing, event.data)) {
       return rejected('input.idempotencyKey', 'this idempotency key was already used for a different complaint', 'CONFLICT');
     }
+    // A retry after a crash between the append and remembering the matter completes it (an
+    // insert that keeps an earlier first, so a repeat is never taken for the first).
+    await this.ports.rememberMatter(complaintId, who, addressee.id, matter);
     return { kind: 'replayed', complaint: existing };
   }
 }
