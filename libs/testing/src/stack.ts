@@ -29,18 +29,30 @@ export interface RunningProcess {
   child: ChildProcess;
 }
 
+export interface ProcessStackOptions {
+  /**
+   * A file every service appends its MongoDB commands to (MONGO_COMMAND_LOG, read by the
+   * key-first guard: tools/checks/key-first.ts). Default: MONGO_COMMAND_LOG of the test
+   * process, if set, so that any e2e suite can be recorded from the command line.
+   */
+  commandLog?: string;
+}
+
 /**
  * Runs the bundled apps (dist/apps/<name>/main.js) as separate processes, the way
  * `npm start` does, each on a free port with the given environment; waits for /ready.
  */
 export class ProcessStack {
   readonly procs = new Map<string, RunningProcess>();
+  readonly commandLog: string | undefined;
 
   constructor(
     private readonly iso: IsolatedEnv,
     private readonly logDir = join(ROOT, '.data', 'logs', 'tests'),
+    options: ProcessStackOptions = {},
   ) {
     mkdirSync(this.logDir, { recursive: true });
+    this.commandLog = options.commandLog ?? process.env.MONGO_COMMAND_LOG;
   }
 
   private bundled = new Set<string>();
@@ -59,7 +71,14 @@ export class ProcessStack {
     const log = createWriteStream(join(this.logDir, `${this.iso.id}.${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist', 'apps', name, 'main.js')], {
       // Each service in the test's own database, as in production each has its own.
-      env: { ...process.env, ...this.iso.env, MONGO_DB: this.iso.dbName(name), ...extraEnv, PORT: String(port) },
+      env: {
+        ...process.env,
+        ...this.iso.env,
+        MONGO_DB: this.iso.dbName(name),
+        ...(this.commandLog ? { MONGO_COMMAND_LOG: this.commandLog } : {}),
+        ...extraEnv,
+        PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);
