@@ -11,6 +11,14 @@ export interface LoadFigures {
   max: number;
   errors: number;
   non2xx: number;
+  /** 2xx answers whose body carried GraphQL `errors` (counted only when asked: hammer's `countGraphqlErrors`). */
+  graphqlErrors?: number;
+}
+
+/** One request of a rotation: a body, and headers of its own (e.g. the token of that complaint's complainant). */
+export interface BodyWithHeaders {
+  body: string;
+  headers?: Record<string, string>;
 }
 
 /** Percentile of sorted values (nearest rank). */
@@ -26,11 +34,32 @@ export const round = (n: number, d = 1) => (Number.isFinite(n) ? Math.round(n * 
  * connections (after a warm-up). Every response's latency is recorded, so p95 is exact
  * (autocannon's own summary has p97.5, not p95).
  */
-export async function hammer(url: string, bodies: string[], headers: Record<string, string>, opts: { connections: number; durationS: number; warmupS: number }): Promise<LoadFigures> {
+export async function hammer(
+  url: string,
+  bodies: Array<string | BodyWithHeaders>,
+  headers: Record<string, string>,
+  opts: { connections: number; durationS: number; warmupS: number; countGraphqlErrors?: boolean },
+): Promise<LoadFigures> {
   // Each request takes the next body in turn (different complaint ids), so that no gateway can
   // serve concurrent identical requests with one upstream call (Hive Gateway deduplicates).
   let turn = 0;
-  const requests = [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[turn++ % bodies.length] }) }];
+  let graphqlErrors = 0;
+  const rotation = bodies.map((b) => (typeof b === 'string' ? { body: b } : b));
+  const requests = [
+    {
+      setupRequest: (req: Record<string, unknown>) => {
+        const next = rotation[turn++ % rotation.length]!;
+        return next.headers ? { ...req, body: next.body, headers: { ...(req.headers as Record<string, string>), ...next.headers } } : { ...req, body: next.body };
+      },
+      ...(opts.countGraphqlErrors
+        ? {
+            onResponse: (status: number, body: string) => {
+              if (status >= 200 && status < 300 && body.includes('"errors"')) graphqlErrors++;
+            },
+          }
+        : {}),
+    },
+  ];
   const common = { url, method: 'POST' as const, requests, headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true', ...headers }, connections: opts.connections };
   if (opts.warmupS > 0) await autocannon({ ...common, duration: opts.warmupS });
   const latencies: number[] = [];
@@ -52,6 +81,7 @@ export async function hammer(url: string, bodies: string[], headers: Record<stri
     max: round(latencies.at(-1) ?? NaN, 2),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ...(opts.countGraphqlErrors ? { graphqlErrors } : {}),
   };
 }
 
@@ -92,4 +122,41 @@ export class RssSampler {
     if (this.timer) clearInterval(this.timer);
     this.sample();
   }
+}
+
+/** Clock ticks a second of /proc/<pid>/stat times (USER_HZ: 100 on every Linux we run on). */
+const CLK_TCK = 100;
+
+/** CPU time (user + system, seconds) a process has used so far, from /proc/<pid>/stat; NaN when gone. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) start at state; utime, stime are fields 14, 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU of named processes over a window, as % of one core (utime + stime deltas); a process
+ * that is gone at either end is left out. `total` sums the rest.
+ */
+export async function cpuOver(pids: Record<string, number | undefined>, seconds: number, during?: () => void): Promise<{ seconds: number; percentOfOneCore: Record<string, number>; total: number }> {
+  const t0 = performance.now();
+  const before = Object.fromEntries(Object.entries(pids).map(([n, p]) => [n, cpuSeconds(p)]));
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(1, until - Date.now()))));
+    during?.();
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const percentOfOneCore: Record<string, number> = {};
+  for (const [n, p] of Object.entries(pids)) {
+    const d = cpuSeconds(p) - before[n]!;
+    if (Number.isFinite(d)) percentOfOneCore[n] = round((d / wall) * 100, 2);
+  }
+  return { seconds: round(wall, 1), percentOfOneCore, total: round(Object.values(percentOfOneCore).reduce((a, b) => a + b, 0), 2) };
 }

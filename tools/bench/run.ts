@@ -20,6 +20,10 @@ import mongoose from 'mongoose';
 import { as, createTestIssuer, freePort, gqlOk, IDENTITIES, isolatedEnv, ProcessStack, SEEDED, waitFor } from '@shagym/testing';
 import { SteadyLoad, type Submission } from '../faults/load';
 import { hammer, percentile, round, RssSampler, type LoadFigures } from './measure';
+import { benchInfra } from './private-infra';
+import { runScale, SCALE_CFG, scaleMarkdown } from './scale';
+import { storeShapes } from './store';
+import { StageTracker } from './tracker';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -38,8 +42,14 @@ const CFG = {
   /** Complaints the read path cycles through, one id per request in turn. */
   readIds: env('BENCH_READ_IDS', QUICK ? 10 : 50),
 };
-/** Which parts to run: BENCH_PARTS=read,write,catchup,store (all by default). */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'read,write,catchup,store').split(','));
+/** Which parts to run: BENCH_PARTS=read,write,catchup,store,scale,load (all by default). */
+const ALL_PARTS = ['read', 'write', 'catchup', 'store', 'scale', 'load'];
+const PARTS = new Set((process.env.BENCH_PARTS ?? ALL_PARTS.join(',')).split(','));
+const CLASSIC_PARTS = ['read', 'write', 'catchup', 'store'];
+/** Store part: collection sizes (random ids over the whole collection). */
+const STORE_SIZES = (process.env.BENCH_STORE_SIZES ?? (QUICK ? '1000,5000' : '1000,20000,100000')).split(',').map(Number);
+/** The scale and load parts run on a Kafka and FerretDB of their own unless BENCH_INFRA=shared. */
+const SCALE_INFRA = process.env.BENCH_INFRA === 'shared' ? 'shared' : 'private';
 const ORGS = [SEEDED.pscAktau, SEEDED.pscZhanaozen, 'org-psc-beineu'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,7 +67,7 @@ const say = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const READ_QUERY = `query Bench($id: ID!) { complaint(id: $id) { id subject status registration { incomingNumber registeredOn } deadline { dueOn } } }`;
 const FLOOR_QUERY = `query Floor($id: ID!) { complaint(id: $id) { id subject } }`;
 
-async function main() {
+async function runClassic(results: Record<string, unknown>) {
   const infra = await import(pathToFileURL(join(ROOT, 'tools', 'infra', 'infra.mjs')).href);
   const up = await infra.up({ quiet: true });
   process.env.KAFKA_BROKERS = up.kafkaBrokers;
@@ -69,8 +79,6 @@ async function main() {
   const issuer = await createTestIssuer();
   const gatewayEnv = { AUTH_JWKS_FILE: issuer.jwksFile, RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '10000000' };
   const others: ChildProcess[] = [];
-  const results: Record<string, unknown> = {};
-  const started = Date.now();
   const infraPid = (c: string) => {
     try {
       return Number(readFileSync(join(ROOT, '.data', 'run', `${c}.pid`), 'utf8').trim());
@@ -321,36 +329,8 @@ async function main() {
       // ---- 4. the store: what one read costs as a collection grows -------------------------
       // Every service reads its log and projections by a key; whether that is O(log n) or O(n)
       // decides how throughput holds up as the data grows (the write path's later steps).
-      say('store: read cost by collection size');
-      const col = db('store').collection<{ _id: string; key: string; payload: string }>('probe');
-      await col.createIndex({ key: 1 });
-      const sizes = QUICK ? [1_000, 5_000] : [1_000, 5_000, 20_000];
-      const median = async (fn: (i: number) => Promise<unknown>) => {
-        const times: number[] = [];
-        for (let i = 0; i < 21; i++) {
-          const t = performance.now();
-          await fn(i);
-          times.push(performance.now() - t);
-        }
-        return round(times.sort((a, b) => a - b)[10]!, 2);
-      };
-      const rows: Array<Record<string, number>> = [];
-      let n = 0;
-      for (const size of sizes) {
-        while (n < size) {
-          const batch = Array.from({ length: Math.min(1_000, size - n) }, (_, j) => ({ _id: `d${n + j}`, key: `k${(n + j) % 5_000}`, payload: 'x'.repeat(200) }));
-          await col.insertMany(batch);
-          n += batch.length;
-        }
-        rows.push({
-          documents: size,
-          byIdMs: await median((i) => col.findOne({ _id: `d${(i * 97) % size}` })),
-          byIndexedFieldMs: await median((i) => col.find({ key: `k${(i * 89) % Math.min(size, 5_000)}` }).toArray()),
-          countByFieldMs: await median((i) => col.countDocuments({ key: `k${(i * 89) % Math.min(size, 5_000)}` })),
-        });
-      }
-      const explained = await db('store').command({ explain: { find: 'probe', filter: { key: 'k1' } } }).catch(() => null);
-      results.store = { rows, filterPushdown: explained?.filterPushdown ?? null, plan: explained?.queryPlanner?.Plan ?? explained?.queryPlanner?.winningPlan?.stage ?? null };
+      say(`store: query shapes at ${STORE_SIZES.join(', ')} documents (random ids)`);
+      results.store = { sizes: STORE_SIZES, shapes: await storeShapes(db('store'), STORE_SIZES, say) };
     }
     await conn.close();
     rss.stop();
@@ -360,6 +340,78 @@ async function main() {
     process.off('SIGTERM', interrupted);
     await tearDown();
   }
+}
+
+/** The scale and load parts (tools/bench/scale.ts) on a stack of their own. */
+async function runScaleParts(results: Record<string, unknown>) {
+  say(`scale: ${SCALE_INFRA} Kafka and FerretDB`);
+  const infra = await benchInfra(ROOT, SCALE_INFRA);
+  process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+  process.env.MONGO_URL = infra.mongoUrl;
+  const iso = isolatedEnv('benchscale');
+  iso.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+  const stack = new ProcessStack(iso, join(ROOT, '.data', 'logs', 'bench'));
+  let tracker: StageTracker | null = null;
+  let conn: mongoose.Connection | null = null;
+  let tornDown = false;
+  const tearDown = async () => {
+    if (tornDown) return;
+    tornDown = true;
+    await tracker?.stop();
+    await conn?.close().catch(() => undefined);
+    await stack.stopAll();
+    await iso.cleanup().catch(() => undefined);
+    await infra.down();
+  };
+  const interrupted = () => {
+    say('interrupted, cleaning up');
+    void tearDown().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    await iso.createTopics();
+    const issuer = await createTestIssuer();
+    say(`scale: starting the stack (prefix ${iso.env.KAFKA_TOPIC_PREFIX})`);
+    const { gatewayUrl } = await stack.startAll({ AUTH_JWKS_FILE: issuer.jwksFile, RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '10000000' });
+    tracker = new StageTracker(infra.kafkaBrokers, iso.topic('complaints'), stack.procs.get('notification')!.url, Number(process.env.BENCH_POLL_MS ?? 250));
+    await tracker.start();
+    conn = await mongoose.createConnection(infra.mongoUrl, { retryWrites: false }).asPromise();
+    const c = conn;
+    const scale = await runScale(
+      {
+        gatewayUrl,
+        intakeUrl: stack.procs.get('intake')!.url,
+        issuer,
+        tracker,
+        pids: () => ({ ...Object.fromEntries([...stack.procs].map(([n, p]) => [n, p.child.pid])), kafka: infra.pid('kafka'), ferretdb: infra.pid('ferretdb') }),
+        dbs: () => ['intake', 'registry', 'routing', 'deadline', 'notification'].map((service) => ({ service, db: c.useDb(iso.dbName(service)).db! })),
+        say,
+        connections: CFG.connections,
+        durationS: CFG.durationS,
+        warmupS: CFG.warmupS,
+        readIds: CFG.readIds,
+      },
+      PARTS,
+      (partial) => (results.scale = partial),
+    );
+    results.scale = { infra: infra.kind, ...scale };
+  } catch (err) {
+    // Keep what was measured: the report is written with the error.
+    say(`scale: failed: ${(err as Error)?.stack ?? err}`);
+    results.scale = Object.assign((results.scale as object) ?? {}, { infra: infra.kind, error: String((err as Error)?.message ?? err).slice(0, 1000) });
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await tearDown();
+  }
+}
+
+async function main() {
+  const results: Record<string, unknown> = {};
+  const started = Date.now();
+  if (CLASSIC_PARTS.some((p) => PARTS.has(p))) await runClassic(results);
+  if (PARTS.has('scale') || PARTS.has('load')) await runScaleParts(results);
 
   const machine = {
     cpus: os.cpus().length,
@@ -369,13 +421,13 @@ async function main() {
     node: process.version,
     note: process.env.BENCH_MACHINE_NOTE ?? 'shared 2-core machine; other engineers’ test suites were running at the same time',
   };
-  const report = { at: new Date().toISOString(), durationS: round((Date.now() - started) / 1000), machine, settings: CFG, ...results };
+  const report = { at: new Date().toISOString(), durationS: round((Date.now() - started) / 1000), machine, parts: [...PARTS], settings: { ...CFG, storeSizes: STORE_SIZES, ...(PARTS.has('scale') || PARTS.has('load') ? { scale: SCALE_CFG, scaleInfra: SCALE_INFRA } : {}) }, ...results };
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = report.at.replace(/[:.]/g, '-').slice(0, 19);
   const md = markdown(report);
   // latest.* is the last run of every part; a run of some parts keeps only its own files.
-  const everyPart = ['read', 'write', 'catchup', 'store'].every((p) => PARTS.has(p));
+  const everyPart = ALL_PARTS.every((p) => PARTS.has(p));
   for (const [file, text] of [
     [`${stamp}.json`, JSON.stringify(report, null, 2)],
     [`${stamp}.md`, md],
@@ -419,12 +471,29 @@ function markdown(r: any): string {
     const c = r.catchUp;
     lines.push('## 3. Consumer catch-up', '', `The ${c.stoppedService} service stopped while ${c.complaints} complaints went through: lag **${c.lagMessages} messages**; restarted, ready in ${c.startToReadyS} s, drained in **${c.drainFromStartS} s** from start (${c.drainFromReadyS} s after ready), ${c.messagesPerSecond} messages/s.`, '');
   }
-  if (r.store) {
-    lines.push('## 4. The store: one read as the collection grows (median of 21, ms)', '');
-    lines.push('| documents | by `_id` | by an indexed field | count by an indexed field |', '|---|---|---|---|');
+  if (r.store?.rows) {
+    // Reports written before 2026-12 (sequential ids among the first rows).
+    lines.push('## 4. The store: one read as the collection grows (median of 21, ms)', '', '| documents | by `_id` | by an indexed field | count by an indexed field |', '|---|---|---|---|');
     for (const x of r.store.rows) lines.push(`| ${x.documents} | ${x.byIdMs} | ${x.byIndexedFieldMs} | ${x.countByFieldMs} |`);
-    lines.push('', `Filter pushed down to the engine: ${r.store.filterPushdown ?? 'n/a'}; plan: ${JSON.stringify(r.store.plan)}.`, '');
+    lines.push('');
+  } else if (r.store?.shapes) {
+    const sizes: number[] = r.store.sizes;
+    const shapes = [...new Set(r.store.shapes.map((x: any) => x.shape))] as string[];
+    lines.push('## 4. The store: query shapes as the collection grows (median ms of up to 21 runs, random ids over the whole collection; plan from `explain`)', '');
+    lines.push(`| shape | stands for | ${sizes.map((n) => `${n}`).join(' | ')} | plan at ${sizes.at(-1)} | index used |`, `|---|---|${sizes.map(() => '---|').join('')}---|---|`);
+    for (const name of shapes) {
+      const rows = sizes.map((n) => r.store.shapes.find((x: any) => x.shape === name && x.documents === n));
+      const last = rows.at(-1);
+      lines.push(`| ${name} | ${rows[0]?.stands ?? ''} | ${rows.map((x: any) => (x?.medianMs === null || x === undefined ? '—' : `${x.medianMs}${x.runs < 21 ? ` (${x.runs} runs)` : ''}`)).join(' | ')} | ${String(last?.plan ?? '').replace(/\|/g, '/')} | ${last?.indexed ? 'yes' : '**no**'} |`);
+    }
+    lines.push('');
   }
+  if (r.scale) {
+    if (r.scale.error) lines.push(`**The scale parts stopped with an error:** ${String(r.scale.error).replace(/\n/g, ' ')}`, '');
+    lines.push(`Scale and load parts on a ${r.scale.infra} Kafka and FerretDB.`, '');
+    lines.push(...scaleMarkdown(r.scale, r.settings.connections));
+  }
+  if (!r.rssPeakMiB) return lines.join('\n');
   lines.push('## Memory (RSS, MiB)', '', '| process | idle after start | peak |', '|---|---|---|');
   for (const [name, peak] of Object.entries(r.rssPeakMiB ?? {})) lines.push(`| ${name} | ${r.rssIdleMiB?.[name] ?? '—'} | ${peak} |`);
   return lines.join('\n');
