@@ -5,8 +5,10 @@ import { ReplyToComplaint } from './domain/reply-to-complaint';
 import { complaintConsumer } from './events/complaint-consumer';
 import { createResolvers } from './graphql/resolvers';
 import { CaseRepository } from './store/case-repository';
+import { REGISTRY_MIGRATIONS } from './store/migrations';
 import { Journal } from './store/journal';
 import { PolicyRepository } from './store/policy-repository';
+import { StatisticsRepository } from './store/statistics-repository';
 import type { RequestContext } from './context';
 
 export const loadRegistryConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig('registry', env, { PORT: 4002 });
@@ -17,11 +19,13 @@ export function startRegistry(config = loadRegistryConfig()): Promise<RunningSer
     name: 'registry',
     config,
     typeDefs,
+    migrations: REGISTRY_MIGRATIONS,
     async setup({ db, eventLog, emit }) {
       const organizations = new OrganizationProjection(db);
       const journal = new Journal(db);
       const cases = new CaseRepository(db, eventLog);
       const policies = new PolicyRepository(db);
+      const stats = new StatisticsRepository(db);
       const access = new ComplaintAccess(db);
       const allocate = journal.allocate.bind(journal);
       const register = new RegisterComplaint({ findOrganization: (id) => organizations.find(id), allocate, emit });
@@ -32,9 +36,9 @@ export function startRegistry(config = loadRegistryConfig()): Promise<RunningSer
         emit: (event, expectedVersion) => emit(event, { expectedVersion }),
       });
       return {
-        resolvers: createResolvers({ access, cases, journal, policies, organizations, register, reply }),
-        consumers: [complaintConsumer(cases, policies, register, emit), organizationProjectionConsumer('registry', organizations), access.consumer('registry')],
-        models: [organizations.model, journal.model, cases.learned, policies.model, access.model],
+        resolvers: createResolvers({ access, cases, journal, policies, stats, organizations, register, reply }),
+        consumers: [complaintConsumer(cases, policies, stats, register, emit), organizationProjectionConsumer('registry', organizations), access.consumer('registry')],
+        models: [organizations.model, journal.model, journal.marks, cases.model, policies.model, stats.counters.model, stats.moves, access.model],
       };
     },
   });

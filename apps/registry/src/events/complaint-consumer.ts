@@ -4,14 +4,25 @@ import { registersOnDelivery } from '../domain/registration-policy';
 import type { RegisterComplaint } from '../domain/register-complaint';
 import type { CaseRepository } from '../store/case-repository';
 import type { PolicyRepository } from '../store/policy-repository';
+import type { StatisticsRepository } from '../store/statistics-repository';
 
-/** The registry office's inbox: delivered complaints are registered (R7), later steps noted. */
+/**
+ * The registry office's inbox: delivered complaints are registered (R7), later steps noted.
+ * It is also the one writer of each complaint's statistics (the topic is keyed by complaint
+ * id): after anything that can change them, the complaint is settled from its case.
+ */
 export function complaintConsumer(
   cases: CaseRepository,
   policies: PolicyRepository,
+  stats: StatisticsRepository,
   register: RegisterComplaint,
   emit: (event: DomainEvent) => Promise<unknown>,
 ): ConsumerSpec {
+  const settle = async (event: DomainEvent) => stats.settle(await cases.find(event.subject));
+  const learnAndSettle = async (event: DomainEvent) => {
+    await cases.learn(event);
+    await settle(event);
+  };
   return {
     group: 'registry.complaints',
     topics: ['complaints'],
@@ -37,10 +48,14 @@ export function complaintConsumer(
         }
       },
       'complaint.assigned': (event) => cases.learn(event),
+      // The registry's own facts come back here for the statistics (R7, R9, R17).
+      'complaint.registered': settle,
+      'complaint.answered': settle,
+      'complaint.refused': settle,
       // For the journal's overdue filter and the statistics of replies on time.
-      'complaint.escalated': (event) => cases.learn(event),
-      'deadline.breached': (event) => cases.learn(event),
-      'deadline.stopped': (event) => cases.learn(event),
+      'complaint.escalated': learnAndSettle,
+      'deadline.breached': learnAndSettle,
+      'deadline.stopped': learnAndSettle,
     },
   };
 }

@@ -13,11 +13,14 @@ import {
 } from '@shagym/service-kit';
 import { checkManualRegistration, type ComplaintCase, type TransitionRefusal } from '../domain/case';
 import { verifyChain } from '../domain/journal-chain';
+import { registryStatistics } from '../domain/statistics';
 import type { RegisterComplaint } from '../domain/register-complaint';
 import type { ReplyOutcome, ReplyToComplaint } from '../domain/reply-to-complaint';
 import type { CaseRepository } from '../store/case-repository';
 import type { Journal } from '../store/journal';
 import type { PolicyRepository } from '../store/policy-repository';
+import type { StatisticsRepository } from '../store/statistics-repository';
+import type { RequestContext } from '../context';
 import type { Resolvers } from './__generated__/resolvers-types';
 
 export interface RegistryDeps {
@@ -25,6 +28,7 @@ export interface RegistryDeps {
   cases: CaseRepository;
   journal: Journal;
   policies: PolicyRepository;
+  stats: StatisticsRepository;
   organizations: OrganizationProjection;
   register: RegisterComplaint;
   reply: ReplyToComplaint;
@@ -43,11 +47,23 @@ function transitionError(r: TransitionRefusal): GraphQLError {
   return r.code === 'FORBIDDEN' ? forbidden(r.message) : new GraphQLError(r.message, { extensions: { code: 'INVALID_TRANSITION' } });
 }
 
+/**
+ * A filtered journal page reads the journal on until it has `first` matches or the journal
+ * ends — but at most this many entries per request: then the page comes back shorter, with
+ * the cursor to go on from, so one request never reads a whole large journal.
+ */
+const MAX_SCANNED_PER_PAGE = 1_000;
+/** Entries read per round of a filtered page (one batch of point reads and case loads). */
+const FILTERED_WINDOW = 200;
+
 function checkYear(year: number) {
   if (year < 2000 || year > 2100) throw badUserInput({ field: 'year', message: 'must be between 2000 and 2100' });
 }
 
 export function createResolvers(deps: RegistryDeps): Resolvers {
+  /** The case through the request's loader: one batch per request, each complaint read once. */
+  const caseOf = (ctx: RequestContext, id: string) => ctx.loaders.load('registry.case', id, (k) => deps.cases.find(k));
+
   const settle = async (complaintId: string, run: () => Promise<ReplyOutcome>): Promise<ComplaintCase> => {
     let outcome: ReplyOutcome;
     try {
@@ -67,12 +83,12 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
     Complaint: {
       __resolveReference: async (ref, ctx) => {
         await deps.access.authorize(ctx.identity, ref.id);
-        return deps.cases.find(ref.id);
+        return caseOf(ctx, ref.id);
       },
       escalatedTo: async (c, _args, ctx) => {
         if (!c.escalatedTo) return null;
         await deps.access.authorize(ctx.identity, c.escalatedTo);
-        return deps.cases.find(c.escalatedTo);
+        return caseOf(ctx, c.escalatedTo);
       },
     },
     Query: {
@@ -84,11 +100,16 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
         let cursor = after ? Number(after) : 0;
         if (!Number.isInteger(cursor) || cursor < 0) throw badUserInput({ field: 'after', message: 'not a cursor from this journal' });
         const entries: Array<{ complaint: ComplaintCase; registration: NonNullable<ComplaintCase['registration']> }> = [];
+        const filtered = !!filter && Object.values(filter).some((v) => v != null);
+        const start = cursor;
         for (;;) {
-          const page = await deps.journal.page('incoming', organizationId, year, cursor, 200);
-          for (const entry of page) {
-            cursor = entry.sequence;
-            const c = await deps.cases.find(entry.complaintId);
+          // Unfiltered, a page is the next `limit` slots; filtered, rounds of slots until enough match.
+          const window = filtered ? Math.max(FILTERED_WINDOW, limit - entries.length) : limit - entries.length;
+          const page = await deps.journal.page('incoming', organizationId, year, cursor, window);
+          const cases = await Promise.all(page.map((entry) => caseOf(ctx, entry.complaintId)));
+          for (let i = 0; i < page.length; i++) {
+            cursor = page[i]!.sequence;
+            const c = cases[i]!;
             const r = c.registration;
             // An entry whose registration event is not yet written is in flight: not listed yet.
             if (!r) continue;
@@ -100,7 +121,8 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
             entries.push({ complaint: c, registration: r });
             if (entries.length === limit) return { entries, nextCursor: String(cursor) };
           }
-          if (page.length < 200) return { entries, nextCursor: null };
+          if (page.length < window) return { entries, nextCursor: null };
+          if (cursor - start >= MAX_SCANNED_PER_PAGE) return { entries, nextCursor: String(cursor) };
         }
       },
       verifyJournal: async (_p, { organizationId, year, journal }, ctx) => {
@@ -113,23 +135,9 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
         // Aggregates: also for analysts, who never see a single complaint.
         if (!requireIdentity(ctx.identity).roles.includes('ANALYST')) requireOfficialOf(ctx.identity, organizationId);
         checkYear(year);
-        const entries = await deps.journal.all('incoming', organizationId, year);
-        const cases = await deps.cases.findMany(entries.map((e) => e.complaintId));
-        const answered = cases.filter((c) => c.reply?.kind === 'ANSWER').length;
-        const refused = cases.filter((c) => c.reply?.kind === 'REFUSAL').length;
-        return {
-          organizationId,
-          year,
-          received: entries.length,
-          registered: cases.filter((c) => c.registration).length,
-          answered,
-          refused,
-          pending: entries.length - answered - refused,
-          repliedOnTime: cases.filter((c) => c.repliedOnTime === true).length,
-          repliedLate: cases.filter((c) => c.repliedOnTime === false).length,
-          overdue: cases.filter((c) => c.overdue).length,
-          escalated: cases.filter((c) => c.status === 'ESCALATED').length,
-        };
+        // Kept from events (StatisticsRepository): slot counts, never a read of every case.
+        const [received, counts] = await Promise.all([deps.journal.count('incoming', organizationId, year), deps.stats.counts(organizationId, year)]);
+        return registryStatistics(organizationId, year, received, counts);
       },
       registrationPolicy: async (_p, { organizationId }) => ({ organizationId, ...(await deps.policies.get(organizationId)) }),
     },
