@@ -17,9 +17,10 @@ import { parseWarnings } from './domain/term';
 import { calendarConsumer, complaintConsumer, type TermSetters } from './events/complaint-consumer';
 import { createResolvers } from './graphql/resolvers';
 import { DeadlineScheduler, fileClock, systemClock, type Clock } from './scheduler';
-import { CalendarStore } from './store/calendar-store';
-import { ParkedTermStore } from './store/parked-term-store';
-import { TermStore } from './store/term-store';
+import { CalendarRepository } from './store/calendar-repository';
+import { DEADLINE_MIGRATIONS } from './store/migrations';
+import { ParkedTermRepository } from './store/parked-term-repository';
+import { TermRepository } from './store/term-repository';
 import type { RequestContext } from './context';
 
 export function loadDeadlineConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -35,7 +36,11 @@ export function loadDeadlineConfig(env: NodeJS.ProcessEnv = process.env) {
     }, 'expected e.g. 1@09:00,0@09:00'),
     /** Whether the registration day counts as day one (by law it does not; term.ts). */
     DEADLINE_COUNT_START_DAY: z.enum(['true', 'false']).default('false'),
-    DEADLINE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
+    /**
+     * The longest the scheduler sleeps without looking at the clock when its next timer is
+     * further away (it reads nothing from the database when it wakes: the schedule is in memory).
+     */
+    DEADLINE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(2_147_483_647).default(3_600_000),
     DEADLINE_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
     /**
      * Business time read from a file holding an ISO instant (tests that kill the process, demos
@@ -63,12 +68,13 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
     name: 'deadline',
     config,
     typeDefs,
+    migrations: DEADLINE_MIGRATIONS,
     async setup({ db, eventLog, emit, logger }) {
       const organizations = new OrganizationProjection(db);
       const access = new ComplaintAccess(db);
-      const calendars = new CalendarStore(eventLog);
-      const store = new TermStore(db);
-      const parked = new ParkedTermStore(db);
+      const calendars = new CalendarRepository(eventLog);
+      const store = new TermRepository(db);
+      const parked = new ParkedTermRepository(db);
       const settings: TermSettings = {
         counting: { countStartDay: config.DEADLINE_COUNT_START_DAY === 'true', timeZone: 'Asia/Almaty' },
         warnings: parseWarnings(config.DEADLINE_WARNINGS),
@@ -77,17 +83,15 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
         findOrganization: (id) => organizations.find(id),
         emit,
         history: (complaintId) => eventLog.load(complaintId),
-        recordTerm: async (term, timers) => {
-          await store.recordTerm(term, timers, clock.now());
-          scheduler.kick();
-        },
-        cancelTimers: (complaintId) => store.cancelTimers(complaintId, clock.now()),
+        // The scheduler's wheel is fed by these writes, once they are stored.
+        recordTerm: async (term, timers) => scheduler.schedule(await store.recordTerm(term, timers, clock.now())),
+        cancelTimers: async (complaintId) => scheduler.forget(await store.cancelTimers(complaintId, clock.now())),
         calendar: () => calendars.current(),
       };
       const scheduler = new DeadlineScheduler(
         store,
         new FireTimer(ports),
-        { clock, intervalMs: config.DEADLINE_SCHEDULER_INTERVAL_MS, leaseMs: config.DEADLINE_LEASE_MS },
+        { clock, maxSleepMs: config.DEADLINE_SCHEDULER_INTERVAL_MS, leaseMs: config.DEADLINE_LEASE_MS },
         logger,
       );
       const recompute = new RecomputeOnCalendarChange({ ...ports, openTerms: (year) => store.openTerms(year) }, settings, (complaintId, reason) =>
@@ -110,8 +114,9 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
           organizationProjectionConsumer('deadline', organizations),
           access.consumer('deadline'),
         ],
-        models: [organizations.model, ...store.models, parked.model, access.model],
-        onStarted: async () => scheduler.start(),
+        models: [organizations.model, ...store.models, ...parked.models, access.model],
+        // Before readiness: the wheel's one full read of the pending timers is a start-up load.
+        onStarted: () => scheduler.start(),
         onStop: () => scheduler.stop(),
       };
     },

@@ -2,14 +2,15 @@ import { GraphQLError } from 'graphql';
 import { almatyDate, languageOf, type LocalizedText } from '@shagym/contracts';
 import { badUserInput, DateScalar, DateTimeScalar, forbidden, requireRole, type ComplaintAccess, type EventLog } from '@shagym/service-kit';
 import { CalendarYearMissingError } from '../domain/calendar';
-import { deadlineState, InvalidCalendarChange, projectDeadline, type ChangeCalendarYear, type Deadline, type OverdueComplaint } from '../domain/deadline';
+import { deadlineState, InvalidCalendarChange, projectDeadline, type ChangeCalendarYear, type Deadline, type DueTimer, type OverdueComplaint } from '../domain/deadline';
 import { explainTerm } from '../domain/explain';
 import { remainingWorkingDays } from '../domain/term';
 import { addWorkingDays, workingDaysBetween } from '../domain/working-days';
 import type { Clock } from '../scheduler';
-import type { CalendarStore } from '../store/calendar-store';
-import type { ParkedTermStore } from '../store/parked-term-store';
-import type { TermStore } from '../store/term-store';
+import type { RequestContext } from '../context';
+import type { CalendarRepository } from '../store/calendar-repository';
+import type { ParkedTermRepository } from '../store/parked-term-repository';
+import type { TermRepository } from '../store/term-repository';
 import type { Resolvers } from './__generated__/resolvers-types';
 
 const MAX_SPAN_DAYS = 366 * 2;
@@ -24,11 +25,17 @@ const COUNTING_RULE: LocalizedText = {
 export interface ResolverDeps {
   access: ComplaintAccess;
   log: EventLog;
-  calendars: CalendarStore;
-  store: TermStore;
-  parked: ParkedTermStore;
+  calendars: CalendarRepository;
+  store: TermRepository;
+  parked: ParkedTermRepository;
   clock: Clock;
   changeCalendar: ChangeCalendarYear;
+}
+
+/** When the term's first warning is planned (its AT_RISK threshold); null without warnings. */
+function firstWarningAt(timers: DueTimer[], termId: string): Date | null {
+  const at = timers.filter((t) => t.termId === termId && t.kind === 'WARNING').map((t) => t.fireAt.getTime());
+  return at.length ? new Date(Math.min(...at)) : null;
 }
 
 function calendarError(err: unknown, field: string): GraphQLError | unknown {
@@ -36,8 +43,15 @@ function calendarError(err: unknown, field: string): GraphQLError | unknown {
 }
 
 export function createResolvers(deps: ResolverDeps): Resolvers {
-  const loadDeadline = async (complaintId: string): Promise<Deadline | null> => projectDeadline(await deps.log.load(complaintId));
-  const withCalendar = async <T>(field: string, fn: (c: Awaited<ReturnType<CalendarStore['current']>>) => T): Promise<T> => {
+  // Per complaint, once per request, batched across the complaints of one query (ctx.loaders):
+  // each is a batch of point reads (the log's slots, the complaint's timer and parking slots).
+  const loadDeadline = (ctx: RequestContext, complaintId: string): Promise<Deadline | null> =>
+    ctx.loaders.load('deadline', complaintId, async (id) => projectDeadline(await deps.log.load(id)));
+  const timersOf = (ctx: RequestContext, complaintId: string) => ctx.loaders.load('timers', complaintId, (id) => deps.store.timersOf(id));
+  const pendingTimersOf = (ctx: RequestContext, complaintId: string) =>
+    ctx.loaders.load('pendingTimers', complaintId, async (id) => deps.store.pendingTimersOf(id, await timersOf(ctx, id)));
+  const waitingOf = (ctx: RequestContext, complaintId: string) => ctx.loaders.load('parked', complaintId, (id) => deps.parked.waitingOf(id));
+  const withCalendar = async <T>(field: string, fn: (c: Awaited<ReturnType<CalendarRepository['current']>>) => T): Promise<T> => {
     const calendar = await deps.calendars.current();
     try {
       return fn(calendar);
@@ -55,24 +69,24 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         await deps.access.authorize(ctx.identity, ref.id);
         return { id: ref.id };
       },
-      deadline: async (complaint) => {
-        const parked = await deps.parked.waitingOf(complaint.id);
+      deadline: async (complaint, _args, ctx) => {
+        const parked = await waitingOf(ctx, complaint.id);
         // R16: never a guessed term; the field says which year the calendar lacks until a supervisor adds it.
         if (parked) throw new GraphQLError(parked.reason, { extensions: { code: 'CALENDAR_YEAR_MISSING', field: 'deadline', year: parked.year } });
-        return loadDeadline(complaint.id);
+        return loadDeadline(ctx, complaint.id);
       },
     },
     Deadline: {
       remainingWorkingDays: (d) =>
         d.stop ? 0 : withCalendar('remainingWorkingDays', (c) => remainingWorkingDays(d, deps.clock.now(), almatyDate(deps.clock.now()), c)),
-      state: async (d) => deadlineState(d, deps.clock.now(), await deps.store.firstWarningAt(d.termId)),
+      state: async (d, _args, ctx) => deadlineState(d, deps.clock.now(), firstWarningAt(await timersOf(ctx, d.complaintId), d.termId)),
       stoppedAt: (d) => d.stop?.stoppedAt ?? null,
       stoppedBy: (d) => d.stop?.stoppedBy ?? null,
       workingDaysEarly: (d) => d.stop?.workingDaysEarly ?? null,
       workingDaysLate: (d) => d.stop?.workingDaysLate ?? null,
       breachedAt: (d) => d.breachedAt,
       warningsSentAt: (d) => d.warnings.map((w) => w.firedAt),
-      nextCheckAt: async (d) => (await deps.store.pendingTimers(d.complaintId))[0]?.fireAt.toISOString() ?? null,
+      nextCheckAt: async (d, _args, ctx) => (await pendingTimersOf(ctx, d.complaintId))[0]?.fireAt.toISOString() ?? null,
       explanation: (d) => withCalendar('explanation', (c) => explainTerm(d, c)),
     },
     TermExplanation: {
@@ -107,14 +121,18 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         const anyOrganization = caller.roles.includes('SUPERVISOR') || caller.roles.includes('ANALYST');
         if (!anyOrganization && caller.organizationId !== organizationId) throw forbidden('officials see the overdue list of their own organization');
         const now = deps.clock.now();
+        // The organization's fired breaches (slots), each checked against the complaint's
+        // current deadline (point reads): a term that stopped or gave way to another drops out.
+        const breaches = await deps.store.breaches(organizationId);
+        const deadlines = await Promise.all(breaches.map((b) => loadDeadline(ctx, b.complaintId)));
         const seen = new Set<string>();
         const overdue: OverdueComplaint[] = [];
-        for (const t of await deps.store.pastDue(organizationId, now)) {
-          if (seen.has(t.complaintId)) continue;
-          seen.add(t.complaintId);
-          const d = await loadDeadline(t.complaintId);
-          if (d && !d.stop && Date.parse(d.dueAt) < now.getTime()) overdue.push({ deadline: d });
-        }
+        breaches.forEach((b, i) => {
+          const d = deadlines[i];
+          if (!d || seen.has(b.complaintId) || d.termId !== b.termId || d.stop || Date.parse(d.dueAt) >= now.getTime()) return;
+          seen.add(b.complaintId);
+          overdue.push({ deadline: d });
+        });
         return overdue.sort((a, b) => a.deadline.dueAt.localeCompare(b.deadline.dueAt));
       },
     },

@@ -6,10 +6,10 @@ import type { ProductionCalendar } from '../domain/calendar';
 /**
  * The production calendar in effect: the checked-in data plus the supervisors' corrections,
  * which are `calendar.changed` events in this service's log (aggregate calendar-kz). The
- * aggregate's version is read on every use (one indexed query) so that every instance sees a
- * correction made through another one.
+ * aggregate's version is read on every use (a point read of its next slot, the log caching the
+ * rest) so that every instance sees a correction made through another one.
  */
-export class CalendarStore {
+export class CalendarRepository {
   private cached: { version: number; calendar: ProductionCalendar } = { version: 0, calendar: baseCalendar() };
 
   constructor(private readonly log: EventLog) {}
