@@ -28,7 +28,8 @@ export async function readSlots<D extends { _id: string }>(model: Model<D>, idOf
       found.push(doc);
     }
     next += window;
-    window = Math.min(window * 2, 64);
+    // Capped: each read holds one of the store's connections while it runs.
+    window = Math.min(window * 2, 16);
   }
 }
 
@@ -116,7 +117,10 @@ export class SlotList<D> {
    * Appends the item once: a redelivered item finds its mark and is not appended again. The
    * mark is written after the slot, so a crash between them leaves a slot without a mark; the
    * first append to a list after a start (cold cache — a crash is always followed by one)
-   * therefore also looks for the item among the list's last `tailCheck` slots.
+   * therefore also looks for the item among the list's last `tailCheck` slots. Two writers
+   * appending the same item at the same instant (only a consumer-group rebalance can cause
+   * that: each list key has one consumer) could both write it; readers that must not count it
+   * twice dedupe by `itemId`.
    */
   async append(list: string, itemId: string, data: D, at = new Date()): Promise<number> {
     const markId = `${list}#${itemId}`;
