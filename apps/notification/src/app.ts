@@ -10,6 +10,7 @@ import { createResolvers } from './graphql/resolvers';
 import { ComplaintFileRepository } from './store/complaint-files';
 import { DeliveryRepository } from './store/delivery-repository';
 import { InboxRepository } from './store/inbox-repository';
+import { NOTIFICATION_SLOTS_MIGRATION } from './store/migrations';
 import { PreferencesRepository } from './store/preferences-repository';
 import { TimelineRepository } from './store/timeline-repository';
 import type { RequestContext } from './context';
@@ -34,6 +35,7 @@ export const loadNotificationConfig = (env: NodeJS.ProcessEnv = process.env) =>
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     /** First retry after this; doubles with each failed attempt (capped at an hour). */
     DELIVERY_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
+    /** No longer used: the worker is woken by new intents and its own retry timers (kept so old settings still load). */
     DELIVERY_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
     /** Signs document links; defaults to IDENTITY_SIGNING_SECRET. */
     DOCUMENT_SIGNING_SECRET: z.string().min(16).optional(),
@@ -52,6 +54,7 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
     name: 'notification',
     config,
     typeDefs,
+    migrations: [NOTIFICATION_SLOTS_MIGRATION],
     async setup({ db, logger, metrics }) {
       const attempts = new Counter({
         name: 'shagym_notification_delivery_attempts_total',
@@ -90,7 +93,6 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
         deliveries,
         channels,
         {
-          intervalMs: config.DELIVERY_INTERVAL_MS,
           maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
           backoffMs: config.DELIVERY_BACKOFF_MS,
           attemptTimeoutMs: config.DELIVERY_TIMEOUT_MS * 4,
@@ -121,16 +123,17 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
             preferences,
             deliveries,
             configured: { EMAIL: Boolean(channels.EMAIL), SMS: Boolean(channels.SMS) },
-            kick: () => worker.kick(),
+            deliver: (intent) => worker.enqueue(intent),
             organizationName: async (id) => (await organizations.find(id))?.name ?? null,
           }),
           organizationProjectionConsumer('notification', organizations),
         ],
-        models: [timeline.model, files.model, inbox.messages, inbox.reads, preferences.model, ...deliveries.models, organizations.model],
+        models: [timeline.model, ...files.models, ...inbox.models, preferences.model, ...deliveries.models, organizations.model],
         routes: [documentsRoute({ files, organizations, secret, logger })],
-        // With no channel configured every intent is recorded DISABLED when planned: nothing to poll for.
+        // With no channel configured every intent is recorded DISABLED when planned: nothing to deliver.
+        // Awaited: the worker's load of open deliveries is a start-up read (before readiness).
         onStarted: async () => {
-          if (channels.EMAIL || channels.SMS) worker.start();
+          if (channels.EMAIL || channels.SMS) await worker.start();
         },
         onStop: () => worker.stop(),
       };

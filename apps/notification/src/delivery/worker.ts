@@ -1,12 +1,12 @@
 import type { Logger } from '@shagym/service-kit';
-import { nextStep, type DeliveryIntent, type DeliveryPolicy, type ExternalChannel } from '../domain/messages';
-import type { DeliveryRepository } from '../store/delivery-repository';
+import { nextStep, type DeliveryAttempt, type DeliveryIntent, type DeliveryPolicy, type ExternalChannel } from '../domain/messages';
+import type { DeliveryRepository, OpenDelivery } from '../store/delivery-repository';
 import type { ChannelAdapter } from './channels';
 
 export interface WorkerOptions extends DeliveryPolicy {
-  intervalMs: number;
   /** Deliveries older than this are no longer looked at (they have long been given up). */
   maxAgeMs: number;
+  /** Attempts under way at once. */
   batchSize: number;
 }
 
@@ -15,19 +15,24 @@ export interface WorkerOptions extends DeliveryPolicy {
  * a slow or failing channel never blocks it. Each attempt is claimed by an insert (two
  * workers never send the same attempt), its outcome recorded, retried with backoff, and given
  * up with the reason. Channels run side by side: one failing channel does not hold the others.
+ *
+ * Woken by what it does, never by polling (architecture.md, "no polling scans"): the open
+ * deliveries are held in memory — loaded once at start (what a stop left open) and fed by the
+ * consumer as it writes intents (`enqueue`) — and a round runs when one is added, when an
+ * attempt ends, or when the earliest retry (backoff, or a lost attempt's timeout) falls due.
+ * A round reads nothing from the database.
  */
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
+  /** When the timer fires (ms since epoch); Infinity when none is set. */
+  private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | null = null;
+  private started = false;
   private stopped = false;
   private again = false;
+  private readonly open = new Map<string, OpenDelivery>();
   /** Attempts under way: a round never waits for them, so a hanging channel holds nothing else. */
   private readonly inFlight = new Map<string, Promise<void>>();
-  /**
-   * Nothing created before this is still open: rounds look only at newer intents. A minute
-   * of margin covers intents stamped by another instance with a slightly slower clock.
-   */
-  private watermark = 0;
 
   constructor(
     private readonly repo: DeliveryRepository,
@@ -37,15 +42,25 @@ export class DeliveryWorker {
     private readonly onAttempt: (channel: ExternalChannel, outcome: 'delivered' | 'failed' | 'rejected') => void = () => undefined,
   ) {}
 
-  start(): void {
+  /** Loads what is still open (a start-up read) and starts delivering it. */
+  async start(): Promise<void> {
+    const since = new Date(Date.now() - this.options.maxAgeMs);
+    for (const d of await this.repo.openSince(since)) if (!this.open.has(d.intent.id)) this.open.set(d.intent.id, d);
+    this.started = true;
+    if (this.open.size) this.logger.info({ open: this.open.size }, 'open deliveries loaded');
     this.schedule(0);
   }
 
-  /** Something new to deliver: look now rather than at the next interval. */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+  /** An intent was written: deliver it (a disabled one was finished when written). */
+  enqueue(intent: DeliveryIntent): void {
+    if (this.stopped || intent.disabledReason || this.open.has(intent.id)) return;
+    this.open.set(intent.id, { intent, attempts: [] });
+    if (this.started) this.schedule(0);
+  }
+
+  /** How many deliveries are open in this process (for tests and logs). */
+  get openCount(): number {
+    return this.open.size;
   }
 
   async stop(): Promise<void> {
@@ -57,58 +72,113 @@ export class DeliveryWorker {
     for (const c of Object.values(this.channels)) c?.close?.();
   }
 
+  /** Runs a round in `ms` (or sooner if one is already due sooner). */
   private schedule(ms: number): void {
     if (this.stopped) return;
+    if (this.running) {
+      if (ms === 0) this.again = true;
+      else this.wakeAt(Date.now() + ms);
+      return;
+    }
+    this.wakeAt(Date.now() + ms);
+  }
+
+  private wakeAt(at: number): void {
+    if (this.stopped || (this.timer && this.timerAt <= at)) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running = this.tick()
-        .catch((err: unknown) => this.logger.warn({ err }, 'delivery round failed'))
-        .finally(() => {
+      this.timerAt = Number.POSITIVE_INFINITY;
+      if (this.running) {
+        this.again = true;
+        return;
+      }
+      this.running = this.round()
+        .catch((err: unknown) => {
+          this.logger.warn({ err }, 'delivery round failed');
+          return Date.now() + 1_000;
+        })
+        .then((next) => {
           this.running = null;
           const again = this.again;
           this.again = false;
-          this.schedule(again ? 0 : this.options.intervalMs);
+          if (again) this.wakeAt(Date.now());
+          else if (Number.isFinite(next)) this.wakeAt(next);
         });
-    }, ms);
+    }, Math.max(0, at - Date.now()));
     this.timer.unref?.();
   }
 
   /**
-   * One round: every open delivery that is due gets its next attempt. Attempts run in the
-   * background (up to batchSize at once); the round does not wait for them.
+   * One round over the open deliveries in memory: each that is due gets its next attempt (in
+   * the background, up to batchSize at once), each settled one its result. Returns when the
+   * next round is due (the earliest wait), or Infinity.
    */
-  async tick(): Promise<void> {
+  private async round(): Promise<number> {
     const now = Date.now();
-    const open = await this.repo.pending(new Date(Math.max(now - this.options.maxAgeMs, this.watermark)), this.options.batchSize * 4);
-    this.watermark = open[0] ? Date.parse(open[0].intent.createdAt) : now - 60_000;
-    for (const { intent, attempts } of open) {
-      if (this.inFlight.has(intent.id)) continue;
-      const step = nextStep(attempts, this.options, Date.now());
-      if (step.kind === 'done') await this.repo.finish(intent.id, 'DELIVERED', undefined, new Date());
-      else if (step.kind === 'give-up') {
-        this.logger.warn({ deliveryId: intent.id, channel: intent.channel, reason: step.reason }, 'delivery given up');
-        await this.repo.finish(intent.id, 'FAILED', step.reason, new Date());
-      } else if (step.kind === 'attempt' && this.inFlight.size < this.options.batchSize && !this.stopped) {
-        const run = this.attempt(intent, step.attempt)
-          .catch((err: unknown) => this.logger.warn({ err, deliveryId: intent.id }, 'delivery attempt failed to record'))
-          .finally(() => this.inFlight.delete(intent.id));
-        this.inFlight.set(intent.id, run);
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, d] of this.open) {
+      if (this.inFlight.has(id) || this.stopped) continue;
+      if (Date.parse(d.intent.createdAt) < now - this.options.maxAgeMs) {
+        this.open.delete(id);
+        continue;
       }
+      const step = nextStep(d.attempts, this.options, now);
+      if (step.kind === 'done') {
+        await this.repo.finish(id, 'DELIVERED', undefined, new Date());
+        this.open.delete(id);
+      } else if (step.kind === 'give-up') {
+        this.logger.warn({ deliveryId: id, channel: d.intent.channel, reason: step.reason }, 'delivery given up');
+        await this.repo.finish(id, 'FAILED', step.reason, new Date());
+        this.open.delete(id);
+      } else if (step.kind === 'wait') {
+        next = Math.min(next, step.until);
+      } else if (this.inFlight.size < this.options.batchSize) {
+        const run = this.attempt(d, step.attempt)
+          .catch((err: unknown) => this.logger.warn({ err, deliveryId: id }, 'delivery attempt failed to record'))
+          .finally(() => {
+            this.inFlight.delete(id);
+            this.schedule(0); // its next step, and room for one that waited for a slot
+          });
+        this.inFlight.set(id, run);
+      }
+      // An attempt that found no room runs when one in flight ends (schedule above).
     }
+    return next;
   }
 
-  private async attempt(intent: DeliveryIntent, attempt: number): Promise<void> {
+  private async attempt(d: OpenDelivery, attempt: number): Promise<void> {
+    const { intent } = d;
     const adapter = this.channels[intent.channel];
-    if (!adapter) return this.repo.finish(intent.id, 'DISABLED', `${intent.channel} is not configured`, new Date());
-    if (!(await this.repo.claim(intent.id, attempt, new Date()))) return;
+    if (!adapter) {
+      this.open.delete(intent.id);
+      return this.repo.finish(intent.id, 'DISABLED', `${intent.channel} is not configured`, new Date());
+    }
+    const startedAt = new Date();
+    if (!(await this.repo.claim(intent.id, attempt, startedAt))) {
+      // Another worker took this attempt: continue from what is stored (point reads).
+      const stored = await this.repo.state(intent.id);
+      if (stored.finished) this.open.delete(intent.id);
+      else d.attempts = stored.attempts;
+      return;
+    }
+    const mine: DeliveryAttempt = { deliveryId: intent.id, attempt, startedAt: startedAt.toISOString() };
+    d.attempts = [...d.attempts, mine];
     const result = await adapter.send(intent).catch((err: unknown) => ({ ok: false, permanent: false, error: String(err) }));
-    await this.repo.recordOutcome(intent.id, attempt, result, new Date());
+    const finishedAt = new Date();
+    await this.repo.recordOutcome(intent.id, attempt, result, finishedAt);
+    mine.outcome = { ok: result.ok, permanent: result.permanent, ...(result.error ? { error: result.error } : {}), finishedAt: finishedAt.toISOString() };
     this.onAttempt(intent.channel, result.ok ? 'delivered' : result.permanent ? 'rejected' : 'failed');
     this.logger.info({ deliveryId: intent.id, channel: intent.channel, attempt, ok: result.ok, error: result.error }, 'delivery attempt');
-    if (result.ok) await this.repo.finish(intent.id, 'DELIVERED', undefined, new Date());
-    else if (result.permanent) await this.repo.finish(intent.id, 'FAILED', `rejected: ${result.error ?? 'unknown'}`, new Date());
-    else if (attempt >= this.options.maxAttempts) await this.repo.finish(intent.id, 'FAILED', `${attempt} attempts failed; last: ${result.error ?? 'unknown'}`, new Date());
-    else this.kick(); // the backoff is decided by nextStep on the next round
+    let final: ['DELIVERED' | 'FAILED', string | undefined] | null = null;
+    if (result.ok) final = ['DELIVERED', undefined];
+    else if (result.permanent) final = ['FAILED', `rejected: ${result.error ?? 'unknown'}`];
+    else if (attempt >= this.options.maxAttempts) final = ['FAILED', `${attempt} attempts failed; last: ${result.error ?? 'unknown'}`];
+    if (final) {
+      await this.repo.finish(intent.id, final[0], final[1], new Date());
+      this.open.delete(intent.id);
+    }
+    // Otherwise the backoff is decided by nextStep in the round that follows.
   }
 }

@@ -1,7 +1,7 @@
 import type { DomainEvent, LocalizedText } from '@shagym/contracts';
 import type { ConsumerSpec } from '@shagym/service-kit';
 import { toFact } from '../domain/complaint-file';
-import { complainantMessage, effectivePreferences, officialMessages, officialsToTell, planDeliveries, type ExternalChannel, type InboxMessage } from '../domain/messages';
+import { complainantMessage, effectivePreferences, officialMessages, officialsToTell, planDeliveries, type DeliveryIntent, type ExternalChannel, type InboxMessage } from '../domain/messages';
 import { isTimelineEvent, organizationNamedBy, TIMELINE_EVENT_TYPES, toTimelineEntry } from '../domain/timeline';
 import type { ComplaintFileRepository } from '../store/complaint-files';
 import type { DeliveryRepository } from '../store/delivery-repository';
@@ -17,8 +17,8 @@ export interface ConsumerDeps {
   deliveries: DeliveryRepository;
   /** Which external channels are configured (the others are recorded as disabled). */
   configured: Record<ExternalChannel, boolean>;
-  /** Wakes the delivery worker; the consumer itself never sends anything. */
-  kick: () => void;
+  /** Hands a written intent to the delivery worker's queue; the consumer itself never sends anything. */
+  deliver: (intent: DeliveryIntent) => void;
   /** The directory's names of organizations (the projection of `organization.upserted`). */
   organizationName: (organizationId: string) => Promise<LocalizedText | null>;
   now?: () => Date;
@@ -50,17 +50,15 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
       ...officialMessages(entry, officialsToTell(event, file), now()),
     ];
     const reference = file.registration?.incomingNumber ?? file.id;
-    let toDeliver = false;
     for (const message of messages) {
       await deps.inbox.add(message);
       const prefs = effectivePreferences(message.recipientKey, await deps.preferences.latest(message.recipientKey), file);
       for (const intent of planDeliveries(message, prefs, deps.configured, reference, now())) {
         await deps.deliveries.addIntent(intent);
-        toDeliver ||= !intent.disabledReason;
+        // Stored first: a crash before the send leaves it for the worker's start-up load.
+        if (!intent.disabledReason) deps.deliver(intent);
       }
     }
-    // A round of the worker reads the open deliveries: only worth it when something can be sent.
-    if (toDeliver) deps.kick();
   }
 
   const handlers = Object.fromEntries(TIMELINE_EVENT_TYPES.map((t) => [t, handle])) as ConsumerSpec['handlers'];

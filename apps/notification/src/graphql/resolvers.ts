@@ -48,11 +48,16 @@ function me(identity: Identity | null): string {
 const clamp = (n: number | null | undefined, max = 200) => Math.max(1, Math.min(n ?? 50, max));
 
 export function createResolvers(deps: ResolverDeps): Resolvers {
+  /** The complaint's file, read once per request however many fields ask (request-scoped DataLoader). */
+  const fileOf = (complaintId: string, ctx: RequestContext) => ctx.loaders.load('notification.file', complaintId, (id) => deps.files.find(id));
+  const timelineOf = (complaintId: string, ctx: RequestContext) => ctx.loaders.load('notification.timeline', complaintId, (id) => deps.timeline.forComplaint(id));
+  const unreadOf = (key: string, ctx: RequestContext) => ctx.loaders.load('notification.unread', key, (k) => deps.inbox.unreadCount(k));
+
   /** R11: the caller may see this complaint; an unknown one has nothing to show yet. */
   async function visible(complaintId: string, ctx: RequestContext): Promise<boolean> {
     if (!ctx.identity && deps.anonymousTimeline) return true;
     const identity = requireIdentity(ctx.identity);
-    const file = await deps.files.find(complaintId);
+    const file = await fileOf(complaintId, ctx);
     if (!file) return false;
     if (!canSee(identity, file)) throw forbidden('only the complainant and the organizations handling the complaint may see it');
     return true;
@@ -78,11 +83,11 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
     Language: { RU: 'ru', KK: 'kk', EN: 'en' },
     Complaint: {
       __resolveReference: (ref) => ({ id: ref.id }),
-      timeline: async (complaint, _args, ctx) => ((await visible(complaint.id, ctx)) ? deps.timeline.forComplaint(complaint.id) : []),
+      timeline: async (complaint, _args, ctx) => ((await visible(complaint.id, ctx)) ? timelineOf(complaint.id, ctx) : []),
       documents: async (complaint, { language }, ctx) => {
         // Documents carry personal data: always a signed-in caller allowed to see the complaint.
         const identity = requireIdentity(ctx.identity);
-        const file = await deps.files.find(complaint.id);
+        const file = await fileOf(complaint.id, ctx);
         if (!file) return [];
         if (!canSee(identity, file)) throw forbidden('only the complainant and the organizations handling the complaint may download its documents');
         const lang = documentLanguage(languageOf(language));
@@ -107,7 +112,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       },
       myNotifications: async (_root, { unreadOnly, first }, ctx) => {
         const items = await deps.inbox.list(me(ctx.identity), { unreadOnly: unreadOnly ?? false, first: clamp(first) });
-        const deliveries = await deps.deliveries.viewsOf(items.map((i) => i.id));
+        const deliveries = await deps.deliveries.viewsOf(items);
         return items.map((item) => ({
           id: item.id,
           complaint: { id: item.complaintId },
@@ -125,7 +130,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
           })),
         }));
       },
-      myUnreadCount: (_root, _args, ctx) => deps.inbox.unreadCount(me(ctx.identity)),
+      myUnreadCount: (_root, _args, ctx) => unreadOf(me(ctx.identity), ctx),
       myNotificationPreferences: async (_root, _args, ctx) => toGql(await preferencesOf(me(ctx.identity))),
     },
     Mutation: {

@@ -18,7 +18,6 @@ describe('complaint files: the partition owner’s cache', () => {
     conn = await mongoose.createConnection(iso.env.MONGO_URL!, { dbName: iso.dbName('notification'), retryWrites: false }).asPromise();
     mine = new ComplaintFileRepository(conn);
     other = new ComplaintFileRepository(conn.useDb(iso.dbName('notification')));
-    await mine.model.createIndexes();
   });
 
   afterAll(async () => {

@@ -1,48 +1,56 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Connection } from 'mongoose';
+import { SlotList } from '@shagym/service-kit';
 import { foldFile, type ComplaintFact, type ComplaintFile } from '../domain/complaint-file';
-import { insertOnce } from '@shagym/service-kit';
 
-type FactDoc = Omit<ComplaintFact, 'id' | 'at'> & { _id: string; at: Date };
+type FactData = Omit<ComplaintFact, 'id'>;
+/** One complaint a recipient filed (an entry of their "my complaints" list). */
+interface FiledData {
+  complaintId: string;
+  submittedAt: string;
+}
 
-const schema = new Schema<FactDoc>(
-  {
-    _id: String,
-    complaintId: { type: String, required: true },
-    type: { type: String, required: true },
-    at: { type: Date, required: true },
-    recipientKey: String,
-    patch: { type: Schema.Types.Mixed, default: {} },
-  },
-  { versionKey: false, collection: 'complaint_facts', minimize: false },
-);
-schema.index({ complaintId: 1 });
-schema.index({ recipientKey: 1, at: -1 });
+/** The slot list of one complaint's facts: `file:<complaintId>:<n>`. */
+export const fileList = (complaintId: string) => `file:${complaintId}`;
+/** The complaints a recipient filed, in the order notification learned of them: `complainant:<recipientKey>:<n>`. */
+export const complainantList = (recipientKey: string) => `complainant:${recipientKey}`;
 
 /** How many complaints' facts the consumer keeps in memory (the least recently used go first). */
 const CACHED_COMPLAINTS = 10_000;
 
 /**
- * The complaint files (notification's projection), as insert-only facts keyed by event id.
+ * The complaint files (notification's projection), key-first (architecture.md): each
+ * complaint's facts are insert-only slots `file:<complaintId>:<n>` (one per event id, so a
+ * redelivery adds nothing), read back as a batch of point reads; each recipient's complaints
+ * are a slot list `complainant:<recipientKey>` appended when a complaint is submitted (R11:
+ * "my complaints"), read newest first as a page of point reads.
  *
- * The consumer reads a file back after every event. Facts are written only by the consumer
- * that owns the complaint's partition, so while its assignment holds, the facts it read once
- * plus those it added since are all there are: it keeps them in memory instead of reading the
- * collection again (FerretDB answers a filter by reading the whole collection, so that read
- * grew with the data: bench/results, "store"). The cache is dropped at every rebalance
- * (`forgetAll`); GraphQL reads (`find`) always go to the database.
+ * Facts are written only by the consumer that owns the complaint's partition, so while its
+ * assignment holds, the facts it read once plus those it added since are all there are: it
+ * keeps them in memory (`findOwned`) instead of reading the slots again. The cache is dropped
+ * at every rebalance (`forgetAll`); GraphQL reads (`find`) always go to the database.
  */
 export class ComplaintFileRepository {
-  readonly model: Model<FactDoc>;
+  private readonly facts: SlotList<FactData>;
+  private readonly filed: SlotList<FiledData>;
   private readonly owned = new Map<string, ComplaintFact[]>();
 
   constructor(conn: Connection) {
-    this.model = conn.model<FactDoc>('ComplaintFact', schema);
+    this.facts = new SlotList<FactData>(conn, 'complaint_fact_slots');
+    this.filed = new SlotList<FiledData>(conn, 'complainant_slots');
+  }
+
+  get models() {
+    return [this.facts.model, this.filed.model];
   }
 
   async add(fact: ComplaintFact): Promise<void> {
-    const { id, at, ...rest } = fact;
-    await insertOnce(this.model, { _id: id, at: new Date(at), ...rest });
-    // Also when the insert was a duplicate: a redelivery after a rebalance must reach the cache.
+    const { id, ...data } = fact;
+    await this.facts.append(fileList(fact.complaintId), id, data, new Date(fact.at));
+    // Many partitions may file for one recipient: SlotList takes concurrent appenders; by complaint id, once.
+    if (fact.type === 'complaint.submitted' && fact.recipientKey) {
+      await this.filed.append(complainantList(fact.recipientKey), fact.complaintId, { complaintId: fact.complaintId, submittedAt: fact.at }, new Date(fact.at));
+    }
+    // Also when the append was a redelivery: it must reach a cache that lacks it.
     const cached = this.owned.get(fact.complaintId);
     if (cached && !cached.some((f) => f.id === fact.id)) cached.push(fact);
   }
@@ -71,16 +79,17 @@ export class ComplaintFileRepository {
   }
 
   private async load(complaintId: string): Promise<ComplaintFact[]> {
-    return (await this.model.find({ complaintId }).lean()).map(toFact);
+    return (await this.facts.all(fileList(complaintId))).map((s) => ({ id: s.itemId, ...s.data }));
   }
 
-  /** The complaints filed by this recipient, newest first. */
+  /**
+   * The complaints filed by this recipient, newest first: the last `first` slots of their list
+   * (the order notification learned of them), ordered by submission within the page.
+   */
   async complaintIdsOf(recipientKey: string, first: number): Promise<string[]> {
-    const docs = await this.model.find({ recipientKey, type: 'complaint.submitted' }, { complaintId: 1 }).sort({ at: -1 }).limit(first).lean();
-    return [...new Set(docs.map((d) => d.complaintId))];
+    const { entries } = await this.filed.page(complainantList(recipientKey), { limit: first, newestFirst: true });
+    return entries
+      .sort((a, b) => b.data.submittedAt.localeCompare(a.data.submittedAt) || b.n - a.n)
+      .map((e) => e.data.complaintId);
   }
-}
-
-function toFact({ _id, at, ...rest }: FactDoc): ComplaintFact {
-  return { id: _id, at: at.toISOString(), ...rest, ...(rest.recipientKey ? { recipientKey: rest.recipientKey } : {}) } as ComplaintFact;
 }

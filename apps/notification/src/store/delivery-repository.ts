@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DeliveryAttempt, DeliveryIntent, DeliveryStatus, ExternalChannel } from '../domain/messages';
-import { insertOnce } from '@shagym/service-kit';
+import { deliveryId, EXTERNAL_CHANNELS, type DeliveryAttempt, type DeliveryIntent, type DeliveryStatus, type ExternalChannel } from '../domain/messages';
+import { insertOnce, readSlots } from '@shagym/service-kit';
 
 type IntentDoc = Omit<DeliveryIntent, 'id' | 'createdAt'> & { _id: string; createdAt: Date };
 interface AttemptDoc {
@@ -40,14 +40,11 @@ const intentSchema = new Schema<IntentDoc>(
   },
   { versionKey: false, collection: 'deliveries' },
 );
-intentSchema.index({ createdAt: 1 });
-intentSchema.index({ messageId: 1 });
 
 const attemptSchema = new Schema<AttemptDoc>(
   { _id: String, deliveryId: { type: String, required: true }, attempt: { type: Number, required: true }, startedAt: { type: Date, required: true } },
   { versionKey: false, collection: 'delivery_attempts' },
 );
-attemptSchema.index({ deliveryId: 1 });
 
 const outcomeSchema = new Schema<OutcomeDoc>(
   {
@@ -60,7 +57,6 @@ const outcomeSchema = new Schema<OutcomeDoc>(
   },
   { versionKey: false, collection: 'delivery_attempt_outcomes' },
 );
-outcomeSchema.index({ deliveryId: 1 });
 
 const resultSchema = new Schema<ResultDoc>(
   { _id: String, status: { type: String, required: true }, reason: String, at: { type: Date, required: true } },
@@ -80,12 +76,21 @@ export interface DeliveryView {
   finishedAt: string | null;
 }
 
-const attemptId = (deliveryId: string, attempt: number) => `${deliveryId}:${attempt}`;
+/** Attempt n of a delivery (its claim and its outcome): `<deliveryId>:<n>`, read as slots. */
+const attemptId = (delivery: string, attempt: number) => `${delivery}:${attempt}`;
+
+/** An unfinished delivery as the worker holds it. */
+export interface OpenDelivery {
+  intent: DeliveryIntent;
+  attempts: DeliveryAttempt[];
+}
 
 /**
  * Deliveries, insert-only: the intent (one per message and channel), each attempt's claim
  * (unique per attempt number, so two workers never send the same attempt), each attempt's
  * outcome, and the final result (delivered / failed with the reason / disabled).
+ * Key-first (architecture.md): everything is keyed by the delivery id, which is derived from
+ * the message id and the channel, and read by `_id` only (the start-up load aside).
  */
 export class DeliveryRepository {
   readonly intents: Model<IntentDoc>;
@@ -111,14 +116,23 @@ export class DeliveryRepository {
     if (intent.disabledReason) await this.finish(id, 'DISABLED', intent.disabledReason, new Date(createdAt));
   }
 
-  /** Intents created since `since` that have no final result yet (the worker's queue). */
-  async pending(since: Date, limit: number): Promise<{ intent: DeliveryIntent; attempts: DeliveryAttempt[] }[]> {
-    const docs = await this.intents.find({ createdAt: { $gte: since } }).sort({ createdAt: 1 }).lean();
+  /**
+   * Intents created since `since` with no final result yet, with their attempts: the worker's
+   * queue after a start. Reads the intents and results collections whole — only at start-up
+   * (architecture.md allows it there); afterwards the worker is fed by the consumer.
+   */
+  async openSince(since: Date): Promise<OpenDelivery[]> {
+    const docs = await this.intents.find({ createdAt: { $gte: since } }).lean();
     if (!docs.length) return [];
-    const done = new Set((await this.results.find({ _id: { $in: docs.map((d) => d._id) } }, { _id: 1 }).lean()).map((r) => r._id));
-    const open = docs.filter((d) => !done.has(d._id)).slice(0, limit);
-    const attempts = await this.attemptsOf(open.map((d) => d._id));
-    return open.map((d) => ({ intent: toIntent(d), attempts: attempts.get(d._id) ?? [] }));
+    const done = new Set((await this.results.find({}, { _id: 1 }).lean()).map((r) => r._id));
+    const open = docs.filter((d) => !done.has(d._id)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return Promise.all(open.map(async (d) => ({ intent: toIntent(d), attempts: await this.attemptsOf(d._id) })));
+  }
+
+  /** One delivery as stored now (point reads): whether it is finished, and its attempts. */
+  async state(deliveryId: string): Promise<{ finished: boolean; attempts: DeliveryAttempt[] }> {
+    const [result, attempts] = await Promise.all([this.results.findById(deliveryId, { _id: 1 }).lean(), this.attemptsOf(deliveryId)]);
+    return { finished: result !== null, attempts };
   }
 
   /** Claims an attempt number; false when another worker took it first. */
@@ -134,53 +148,59 @@ export class DeliveryRepository {
     await insertOnce(this.results, { _id: deliveryId, status, ...(reason ? { reason } : {}), at: now });
   }
 
-  /** The deliveries of these messages, for the inbox. */
-  async viewsOf(messageIds: string[]): Promise<Map<string, DeliveryView[]>> {
+  /**
+   * The deliveries of these messages, for the inbox. Delivery ids are derived from the message
+   * id and the channel (`deliveryId`), so each is a point read, as are its result and its
+   * attempts `<deliveryId>:<n>` — never a query by message id. A message that is not external
+   * has none (planDeliveries).
+   */
+  async viewsOf(messages: { id: string; external: boolean }[]): Promise<Map<string, DeliveryView[]>> {
     const out = new Map<string, DeliveryView[]>();
-    if (!messageIds.length) return out;
-    const intents = await this.intents.find({ messageId: { $in: messageIds } }).sort({ channel: 1 }).lean();
-    const ids = intents.map((i) => i._id);
-    const [attempts, results] = await Promise.all([this.attemptsOf(ids), this.results.find({ _id: { $in: ids } }).lean()]);
-    const resultOf = new Map(results.map((r) => [r._id, r]));
-    for (const i of intents) {
-      const list = (attempts.get(i._id) ?? []).sort((a, b) => a.attempt - b.attempt);
-      const lastError = [...list].reverse().find((a) => a.outcome?.error)?.outcome?.error ?? null;
-      const result = resultOf.get(i._id);
-      const view: DeliveryView = {
-        id: i._id,
-        messageId: i.messageId,
-        channel: i.channel,
-        to: i.to,
-        status: result?.status ?? 'PENDING',
-        attempts: list.length,
-        lastError,
-        reason: result?.reason ?? null,
-        finishedAt: result?.at.toISOString() ?? null,
-      };
-      out.set(i.messageId, [...(out.get(i.messageId) ?? []), view]);
-    }
+    await Promise.all(
+      messages.map(async (m) => {
+        if (!m.external) return;
+        const views = await Promise.all(EXTERNAL_CHANNELS.map((channel) => this.view(deliveryId(m.id, channel))));
+        out.set(m.id, views.filter((v): v is DeliveryView => v !== null));
+      }),
+    );
     return out;
   }
 
-  private async attemptsOf(deliveryIds: string[]): Promise<Map<string, DeliveryAttempt[]>> {
-    const out = new Map<string, DeliveryAttempt[]>();
-    if (!deliveryIds.length) return out;
-    const [claims, outcomes] = await Promise.all([
-      this.attempts.find({ deliveryId: { $in: deliveryIds } }).lean(),
-      this.outcomes.find({ deliveryId: { $in: deliveryIds } }).lean(),
+  private async view(id: string): Promise<DeliveryView | null> {
+    const intent = await this.intents.findById(id).lean();
+    if (!intent) return null;
+    const [result, attempts] = await Promise.all([
+      this.results.findById(id).lean(),
+      // A disabled channel is never attempted.
+      intent.disabledReason ? Promise.resolve([]) : this.attemptsOf(id),
     ]);
-    const outcomeOf = new Map(outcomes.map((o) => [o._id, o]));
-    for (const c of claims) {
-      const o = outcomeOf.get(c._id);
-      const attempt: DeliveryAttempt = {
-        deliveryId: c.deliveryId,
+    const lastError = [...attempts].reverse().find((a) => a.outcome?.error)?.outcome?.error ?? null;
+    return {
+      id,
+      messageId: intent.messageId,
+      channel: intent.channel,
+      to: intent.to,
+      status: result?.status ?? 'PENDING',
+      attempts: attempts.length,
+      lastError,
+      reason: result?.reason ?? null,
+      finishedAt: result?.at.toISOString() ?? null,
+    };
+  }
+
+  /** A delivery's attempts 1, 2, … (claims are numbered without gaps) with their outcomes: point reads. */
+  private async attemptsOf(deliveryId: string): Promise<DeliveryAttempt[]> {
+    const claims = await readSlots(this.attempts, (n) => attemptId(deliveryId, n), 1);
+    const outcomes = await Promise.all(claims.map((c) => this.outcomes.findById(c._id).lean()));
+    return claims.map((c, i) => {
+      const o = outcomes[i];
+      return {
+        deliveryId,
         attempt: c.attempt,
         startedAt: c.startedAt.toISOString(),
         ...(o ? { outcome: { ok: o.ok, permanent: o.permanent, ...(o.error ? { error: o.error } : {}), finishedAt: o.finishedAt.toISOString() } } : {}),
       };
-      out.set(c.deliveryId, [...(out.get(c.deliveryId) ?? []), attempt]);
-    }
-    return out;
+    });
   }
 }
 

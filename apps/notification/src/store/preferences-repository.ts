@@ -1,38 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Connection } from 'mongoose';
+import { SlotList } from '@shagym/service-kit';
 import type { Preferences } from '../domain/messages';
 
-type PrefDoc = Preferences & { _id: string; at: Date };
+/** A recipient's versions of their preferences: `prefs:<recipientKey>:<n>`. */
+export const preferencesList = (recipientKey: string) => `prefs:${recipientKey}`;
 
-const schema = new Schema<PrefDoc>(
-  {
-    _id: String,
-    recipientKey: { type: String, required: true },
-    at: { type: Date, required: true },
-    email: String,
-    phone: String,
-    emailEnabled: { type: Boolean, required: true },
-    smsEnabled: { type: Boolean, required: true },
-    language: { type: String, required: true },
-  },
-  { versionKey: false, collection: 'preferences' },
-);
-schema.index({ recipientKey: 1, at: -1 });
-
-/** A recipient's preferences as insert-only versions; the latest wins. */
+/**
+ * A recipient's preferences as insert-only versions in slots (never an update: FerretDB loses
+ * concurrent ones); the latest slot wins. Reading it is a count (cached, O(log n) point reads)
+ * and one point read, whatever the number of recipients.
+ */
 export class PreferencesRepository {
-  readonly model: Model<PrefDoc>;
+  private readonly versions: SlotList<Preferences>;
 
   constructor(conn: Connection) {
-    this.model = conn.model<PrefDoc>('Preferences', schema);
+    this.versions = new SlotList<Preferences>(conn, 'preference_slots');
   }
 
-  async save(prefs: Preferences, now: Date): Promise<void> {
-    await this.model.create({ _id: randomUUID(), at: now, ...prefs });
+  get model() {
+    return this.versions.model;
+  }
+
+  /** `versionId` makes a repeated save of one version idempotent (the migration passes the old id). */
+  async save(prefs: Preferences, now: Date, versionId: string = randomUUID()): Promise<void> {
+    await this.versions.append(preferencesList(prefs.recipientKey), versionId, prefs, now);
   }
 
   async latest(recipientKey: string): Promise<Preferences | null> {
-    const doc = await this.model.findOne({ recipientKey }).sort({ at: -1, _id: -1 }).lean();
+    const { entries } = await this.versions.page(preferencesList(recipientKey), { limit: 1, newestFirst: true });
+    const doc = entries[0]?.data;
     if (!doc) return null;
     return {
       recipientKey: doc.recipientKey,

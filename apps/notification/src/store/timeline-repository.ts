@@ -1,38 +1,37 @@
-import { Schema, type Connection, type Model } from 'mongoose';
-import { insertOnce } from '@shagym/service-kit';
+import type { Connection } from 'mongoose';
+import { SlotList } from '@shagym/service-kit';
 import { sortTimeline, type TimelineEntry } from '../domain/timeline';
 
-/** `recordedAt`: when this service stored the entry (what the bench measures the stage by), not part of the entry. */
-type EntryDoc = Omit<TimelineEntry, 'id' | 'occurredAt'> & { _id: string; occurredAt: Date; recordedAt?: Date };
+type EntryData = Omit<TimelineEntry, 'id'>;
 
-const schema = new Schema<EntryDoc>(
-  {
-    _id: String,
-    complaintId: { type: String, required: true },
-    type: { type: String, required: true },
-    occurredAt: { type: Date, required: true },
-    params: { type: Schema.Types.Mixed, default: {} },
-    recordedAt: Date,
-  },
-  { versionKey: false, collection: 'timeline', minimize: false },
-);
-schema.index({ complaintId: 1, occurredAt: 1 });
+/** The slot list of one complaint's timeline: `timeline:<complaintId>:<n>`. */
+export const timelineList = (complaintId: string) => `timeline:${complaintId}`;
 
-/** One entry per event id: a redelivered event is a duplicate insert, never a second entry. */
+/**
+ * The R11 timeline as insert-only slots per complaint (architecture.md, key-first): one slot
+ * per event id (a redelivered event finds its mark and adds nothing), read back as a batch of
+ * point reads. Only the consumer that owns the complaint's partition appends. A slot's `at` is
+ * when this service stored the entry (what the bench measures the stage by).
+ */
 export class TimelineRepository {
-  readonly model: Model<EntryDoc>;
+  private readonly entries: SlotList<EntryData>;
 
   constructor(conn: Connection) {
-    this.model = conn.model<EntryDoc>('TimelineEntry', schema);
+    this.entries = new SlotList<EntryData>(conn, 'timeline_slots');
   }
 
-  async add(entry: TimelineEntry): Promise<void> {
-    const { id, occurredAt, ...rest } = entry;
-    await insertOnce(this.model, { _id: id, occurredAt: new Date(occurredAt), ...rest, recordedAt: new Date() });
+  get model() {
+    return this.entries.model;
   }
 
+  async add(entry: TimelineEntry, recordedAt = new Date()): Promise<void> {
+    const { id, ...data } = entry;
+    await this.entries.append(timelineList(entry.complaintId), id, data, recordedAt);
+  }
+
+  /** In the order things happened (R11), whatever order the events arrived in. */
   async forComplaint(complaintId: string): Promise<TimelineEntry[]> {
-    const docs = await this.model.find({ complaintId }).lean();
-    return sortTimeline(docs.map(({ _id, occurredAt, recordedAt: _recordedAt, ...rest }) => ({ id: _id, occurredAt: occurredAt.toISOString(), ...rest })));
+    const slots = await this.entries.all(timelineList(complaintId));
+    return sortTimeline(slots.map((s) => ({ id: s.itemId, ...s.data })));
   }
 }
