@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { SlotList } from '@shagym/service-kit';
+import { uniqueItems } from './slot-marks';
 import { foldFile, type ComplaintFact, type ComplaintFile } from '../domain/complaint-file';
 
 type FactData = Omit<ComplaintFact, 'id'>;
@@ -79,7 +80,7 @@ export class ComplaintFileRepository {
   }
 
   private async load(complaintId: string): Promise<ComplaintFact[]> {
-    return (await this.facts.all(fileList(complaintId))).map((s) => ({ id: s.itemId, ...s.data }));
+    return uniqueItems(await this.facts.all(fileList(complaintId))).map((s) => ({ id: s.itemId, ...s.data }));
   }
 
   /**
@@ -88,7 +89,7 @@ export class ComplaintFileRepository {
    */
   async complaintIdsOf(recipientKey: string, first: number): Promise<string[]> {
     const { entries } = await this.filed.page(complainantList(recipientKey), { limit: first, newestFirst: true });
-    return entries
+    return uniqueItems(entries)
       .sort((a, b) => b.data.submittedAt.localeCompare(a.data.submittedAt) || b.n - a.n)
       .map((e) => e.data.complaintId);
   }
