@@ -147,8 +147,13 @@ export class Journal {
     const known = this.tails.get(key(journal, organizationId, year))?.sequence ?? 0;
     const from = contiguous.length + 2;
     const to = Math.max(contiguous.length + 64, known);
-    const beyond = await Promise.all(Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => this.model.findById(idOf(from + i)).lean<JournalEntryDoc>().exec()));
-    return [...contiguous, ...beyond.flatMap((d) => (d ? [d] : []))];
+    const beyond: JournalEntryDoc[] = [];
+    // In windows of concurrent point reads, not all at once.
+    for (let lo = from; lo <= to; lo += 256) {
+      const docs = await Promise.all(Array.from({ length: Math.min(256, to - lo + 1) }, (_, i) => this.model.findById(idOf(lo + i)).lean<JournalEntryDoc>().exec()));
+      beyond.push(...docs.flatMap((d) => (d ? [d] : [])));
+    }
+    return [...contiguous, ...beyond];
   }
 
   /** The journal's last entry, probing the slots after the cached one (or `atLeast`). */
