@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import type { RunningService } from '@shagym/service-kit';
 import { as, complaintAnswered, complaintAssigned, complaintRegistered, complaintSubmittedBy, gql, IDENTITIES, isolatedEnv, publishEvents, randomIin, startInProcess, waitFor, entitiesQuery } from '@shagym/testing';
 import { loadNotificationConfig, startNotification } from './app';
+import { commandLog } from './key-first-guard';
 
 interface ReceivedMail {
   to: string[];
@@ -48,6 +49,7 @@ function qp(s: string): string {
  */
 describe('messages by e-mail and SMS with delivery tracking', () => {
   const iso = isolatedEnv('deliver');
+  const commands = commandLog('deliver');
   let svc: RunningService;
   let smtp: SMTPServer;
   let gateway: Server;
@@ -112,6 +114,7 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
       DELIVERY_BACKOFF_MS: '50',
       DELIVERY_MAX_ATTEMPTS: '3',
       DELIVERY_TIMEOUT_MS: '60000',
+      MONGO_COMMAND_LOG: commands.file,
     });
   });
 
@@ -122,6 +125,7 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
     await new Promise<void>((resolve) => (gateway ? gateway.close(() => resolve()) : resolve()));
     gateway?.closeAllConnections();
     await iso.cleanup();
+    commands.cleanup();
   });
 
   const DELIVERIES = `{ myNotifications { message { type } deliveries { channel to status attempts lastError reason } } }`;
@@ -222,5 +226,12 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
       return res.data?.myNotifications?.[0]?.deliveries?.[0]?.status === 'DELIVERED' ? res.data.myNotifications : undefined;
     });
     expect(inbox).toEqual([{ message: { title: 'Вам назначена жалоба' }, deliveries: [{ channel: 'EMAIL', status: 'DELIVERED' }] }]);
+  });
+
+  it('delivered, retried and gave up without polling: reads and writes by _id alone once ready (architecture.md, key-first)', async () => {
+    const running = await commands.running(iso.dbName('notification'));
+    // The worker's claims, outcomes and results, and the inbox's views of them, were among them.
+    expect(running.some((r) => r.command === 'find' && r.collection === 'delivery_attempt_outcomes')).toBe(true);
+    expect(await commands.notPoint(iso.dbName('notification'))).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '@shagym/testing';
 import { loadNotificationConfig, startNotification } from './app';
 import { pdfText } from './documents/pdf-text';
+import { commandLog } from './key-first-guard';
 
 const TIMELINE = entitiesQuery('Complaint', 'timeline { type title(language: KK) description(language: EN) ruTitle: title }');
 const INBOX = `query($unreadOnly: Boolean) { myNotifications(unreadOnly: $unreadOnly) {
@@ -28,17 +29,19 @@ const INBOX = `query($unreadOnly: Boolean) { myNotifications(unreadOnly: $unread
 
 describe('notification against the real Kafka and FerretDB (R11, R7, R9)', () => {
   const iso = isolatedEnv('notify');
+  const commands = commandLog('notify');
   let svc: RunningService;
 
   beforeAll(async () => {
     await iso.createTopics();
     // Strict: no anonymous reads, no SMTP server or SMS gateway configured.
-    svc = await startInProcess(iso, 'notification', (env) => startNotification(loadNotificationConfig(env)), { TIMELINE_ANONYMOUS: 'deny' });
+    svc = await startInProcess(iso, 'notification', (env) => startNotification(loadNotificationConfig(env)), { TIMELINE_ANONYMOUS: 'deny', MONGO_COMMAND_LOG: commands.file });
   });
 
   afterAll(async () => {
     await svc?.stop();
     await iso.cleanup();
+    commands.cleanup();
   });
 
   it('records each step once, in the order it happened, in the reader’s language', async () => {
@@ -265,5 +268,12 @@ describe('notification against the real Kafka and FerretDB (R11, R7, R9)', () =>
       const strangers = await gql(svc.url, DOCS, rep, as(IDENTITIES.citizen(stranger)));
       expect(strangers.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
+  });
+
+  it('served all of the above reading and writing by _id alone once ready (architecture.md, key-first)', async () => {
+    const read = new Set((await commands.running(iso.dbName('notification'))).filter((r) => r.command === 'find').map((r) => r.collection));
+    // The consumer, the timeline, the inbox, my complaints, the preferences and the documents were among them.
+    expect([...read]).toEqual(expect.arrayContaining(['complaint_fact_slots', 'complainant_slots', 'timeline_slots', 'inbox_slots', 'inbox_read_slots', 'preference_slots', 'deliveries', 'organizations']));
+    expect(await commands.notPoint(iso.dbName('notification'))).toEqual([]);
   });
 });
