@@ -182,11 +182,13 @@ export class SlotList<D> {
     return { total, entries: await this.read(list, numbers) };
   }
 
-  /** Every entry of the list (for lists known to be short, e.g. one complaint's facts). */
+  /** Every entry of the list, each item once (for lists known to be short, e.g. one complaint's facts). */
   async all(list: string): Promise<SlotEntry<D>[]> {
     const docs = await readSlots(this.model as Model<SlotDoc<D>>, this.idOf(list), 1);
     this.lengths.set(list, Math.max(docs.length, this.lengths.get(list) ?? 0));
-    return docs.map((d) => ({ n: d.n, itemId: d.itemId, data: d.data, at: d.at }));
+    // The first slot of an item wins (see append: a rebalance can write an item twice).
+    const seen = new Set<string>();
+    return docs.flatMap((d) => (seen.has(d.itemId) ? [] : (seen.add(d.itemId), [{ n: d.n, itemId: d.itemId, data: d.data, at: d.at }])));
   }
 
   private async mark(_id: string, n: number): Promise<void> {
