@@ -155,12 +155,20 @@ export class DeliveryWorker {
       this.open.delete(intent.id);
       return this.repo.finish(intent.id, 'DISABLED', `${intent.channel} is not configured`, new Date());
     }
+    // Another instance may hold this delivery too (both loaded it at start): what is stored
+    // decides (point reads), so a delivery it finished or an attempt it took is not sent again.
+    const stored = await this.repo.state(intent.id);
+    if (stored.finished) {
+      this.open.delete(intent.id);
+      return;
+    }
+    if (stored.attempts.length !== d.attempts.length) {
+      d.attempts = stored.attempts;
+      return; // decided again by the next round
+    }
     const startedAt = new Date();
     if (!(await this.repo.claim(intent.id, attempt, startedAt))) {
-      // Another worker took this attempt: continue from what is stored (point reads).
-      const stored = await this.repo.state(intent.id);
-      if (stored.finished) this.open.delete(intent.id);
-      else d.attempts = stored.attempts;
+      d.attempts = (await this.repo.state(intent.id)).attempts;
       return;
     }
     const mine: DeliveryAttempt = { deliveryId: intent.id, attempt, startedAt: startedAt.toISOString() };
