@@ -209,7 +209,9 @@ async function runClassic(results: Record<string, unknown>) {
           // The timeline is complete with its first four entries (submitted, registered, assigned, term set): the last one's insert time.
           const pending = ids.filter((id) => seen.get(id)!.timeline === undefined);
           if (pending.length) {
-            const docs = await db('notification').collection('timeline').find({ complaintId: { $in: pending } }, { projection: { complaintId: 1, type: 1, recordedAt: 1 } }).toArray();
+            // Timeline slots (`timeline:<complaintId>:<n>`): `at` is when notification stored the entry.
+            const slots = await db('notification').collection('timeline_slots').find({ 'data.complaintId': { $in: pending } }, { projection: { data: 1, at: 1 } }).toArray();
+            const docs = slots.map((d) => ({ complaintId: d.data.complaintId as string, type: d.data.type as string, recordedAt: d.at as Date }));
             const n = new Map<string, Map<string, number>>();
             for (const d of docs) n.set(d.complaintId, (n.get(d.complaintId) ?? new Map()).set(d.type, new Date(d.recordedAt).getTime()));
             for (const [id, types] of n) if (types.size >= 4) seen.get(id)!.timeline = Math.max(...types.values());

@@ -36,12 +36,14 @@ export async function verifyStores(mongoUrl: string, iso: IsolatedEnv, complaint
     const countBy = async (service: string, collection: string, filter: Record<string, unknown>, idField: string, label: string) => {
       const docs = await db(service).collection(collection).find(filter, { projection: { [idField]: 1 } }).toArray();
       const m = new Map<string, number>();
-      for (const d of docs) m.set(String(d[idField]), (m.get(String(d[idField])) ?? 0) + 1);
+      const idOf = (d: Record<string, unknown>) => String(idField.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], d));
+      for (const d of docs) m.set(idOf(d), (m.get(idOf(d)) ?? 0) + 1);
       counts.set(label, m);
     };
     for (const { service, type } of ONCE) await countBy(service, 'event_log', { type }, 'aggregateId', `${service}:${type}`);
     await countBy('registry', 'journal_entries', { journal: 'incoming' }, 'complaintId', 'registry:journal');
-    for (const type of TIMELINE_TYPES) await countBy('notification', 'timeline', { type }, 'complaintId', `timeline:${type}`);
+    // The timeline is slots `timeline:<complaintId>:<n>` (marks `…#<itemId>` carry no data).
+    for (const type of TIMELINE_TYPES) await countBy('notification', 'timeline_slots', { 'data.type': type }, 'data.complaintId', `timeline:${type}`);
 
     const lost: Verdict['lost'] = [];
     const duplicated: Verdict['duplicated'] = [];
