@@ -6,11 +6,11 @@ import { AssignExecutor, DeclareOutsideCompetence, ForwardComplaint, RouteOnRegi
 import type { DirectoryEvent } from './domain/directory-changes';
 import { DirectoryService } from './domain/directory-service';
 import { loadSeed } from './domain/seed';
-import { complaintConsumer, countWorkload } from './events/complaint-consumer';
+import { complaintConsumer, countWorkload, directoryConsumer } from './events/complaint-consumer';
 import { createResolvers, loadRouting } from './graphql/resolvers';
-import { ComplaintFactsRepository } from './store/complaint-facts';
+import { COMPLAINT_FACTS_SLOTS_MIGRATION, ComplaintFactsRepository } from './store/complaint-facts';
 import { DirectoryRepository } from './store/directory-repository';
-import { WorkloadRepository } from './store/workload-repository';
+import { WORKLOAD_SLOTS_MIGRATION, WorkloadRepository } from './store/workload-repository';
 import type { RequestContext } from './context';
 import type { DomainEvent } from '@shagym/contracts';
 import type { Connection } from 'mongoose';
@@ -31,7 +31,11 @@ export function directoryParts(db: Connection, emit: (e: DomainEvent) => Promise
     }),
     saveOrganization: (o) => directory.saveOrganization(o),
     saveOfficial: (o) => directory.saveOfficial(o),
-    emit: (e: DirectoryEvent) => emit(e),
+    emit: (e: DirectoryEvent) => {
+      // This process applies its own changes to memory as it writes them (see refreshFromEvent).
+      directory.noteOwnEvent(e.id);
+      return emit(e);
+    },
   });
   return { directory, changes };
 }
@@ -42,8 +46,11 @@ export function startRouting(config = loadRoutingConfig(), opts: { seed?: string
     name: 'routing',
     config,
     typeDefs,
+    migrations: [COMPLAINT_FACTS_SLOTS_MIGRATION, WORKLOAD_SLOTS_MIGRATION],
     async setup({ db, eventLog, emit, logger }) {
       const { directory, changes } = directoryParts(db, emit);
+      // The whole directory into memory, at start-up (key-first: no directory query later).
+      await directory.load();
       const facts = new ComplaintFactsRepository(db);
       const workload = new WorkloadRepository(db);
       const access = new ComplaintAccess(db);
@@ -60,8 +67,8 @@ export function startRouting(config = loadRoutingConfig(), opts: { seed?: string
           declareOutsideCompetence: new DeclareOutsideCompetence(ports),
           changes,
         }),
-        consumers: [complaintConsumer({ route: new RouteOnRegistration(ports), facts, workload }), access.consumer('routing')],
-        models: [...directory.models, facts.model, workload.model, access.model],
+        consumers: [complaintConsumer({ route: new RouteOnRegistration(ports), facts, workload }), directoryConsumer(directory), access.consumer('routing')],
+        models: [...directory.models, ...facts.models, workload.model, access.model],
         onStarted: async () => {
           if (opts.seed === false) return;
           const report = await loadSeed(opts.seed ?? SEED_JSON, directory, changes, { dryRun: false, correlationId: `seed-${randomUUID()}` });

@@ -1,4 +1,5 @@
 import type { ConsumerSpec } from '@shagym/service-kit';
+import type { DirectoryRepository } from '../store/directory-repository';
 import type { RouteOnRegistration } from '../domain/assignment';
 import { regionOfAddress } from '../domain/regions';
 import { workloadChanges, type WorkloadEvent } from '../domain/workload';
@@ -29,7 +30,7 @@ export function complaintConsumer(deps: { route: RouteOnRegistration; facts: Com
   const { route, facts, workload } = deps;
   const count = (event: WorkloadEvent) => countWorkload(workload, event);
   const closed = async (event: WorkloadEvent) => {
-    await facts.record({ _id: event.id, complaintId: event.data.complaintId, kind: 'CLOSED', at: new Date(event.time) });
+    await facts.recordClosed(event.data.complaintId, event.id, new Date(event.time));
     await count(event);
   };
   return {
@@ -38,7 +39,7 @@ export function complaintConsumer(deps: { route: RouteOnRegistration; facts: Com
     handlers: {
       'complaint.submitted': async (event) => {
         await facts.record({
-          _id: event.id,
+          eventId: event.id,
           complaintId: event.data.complaintId,
           kind: 'SUBMITTED',
           addresseeOrganizationId: event.data.addresseeOrganizationId,
@@ -48,7 +49,7 @@ export function complaintConsumer(deps: { route: RouteOnRegistration; facts: Com
         });
       },
       'complaint.registered': async (event) => {
-        await facts.record({ _id: event.id, complaintId: event.data.complaintId, kind: 'REGISTERED', registeredOn: event.data.registeredOn, at: new Date(event.time) });
+        await facts.record({ eventId: event.id, complaintId: event.data.complaintId, kind: 'REGISTERED', registeredOn: event.data.registeredOn, at: new Date(event.time) });
         await route.execute(event);
       },
       'complaint.assigned': count,
@@ -57,5 +58,18 @@ export function complaintConsumer(deps: { route: RouteOnRegistration; facts: Com
       'complaint.answered': closed,
       'complaint.refused': closed,
     },
+  };
+}
+
+/**
+ * Keeps this process's in-memory directory fresh when another process (the `seed` command)
+ * changed it: each directory event makes the entity re-read by `_id`.
+ */
+export function directoryConsumer(directory: DirectoryRepository): ConsumerSpec {
+  const refresh = (event: { id: string; type: string; subject: string }) => directory.refreshFromEvent(event);
+  return {
+    group: 'routing.directory-memory',
+    topics: ['directory'],
+    handlers: { 'organization.upserted': refresh, 'organization.profile-updated': refresh, 'official.upserted': refresh },
   };
 }

@@ -33,15 +33,40 @@ export async function loadRouting(log: EventLog, complaintId: string): Promise<C
   return foldRouting(complaintId, events);
 }
 
-export function createResolvers(deps: ResolverDeps): Resolvers {
+/**
+ * Per-request loads (service-kit RequestLoaders): a query over many complaints reads each
+ * complaint's routing and facts once per request, in one batch of point reads, however many
+ * fields ask for them.
+ */
+function requestLoads(deps: ResolverDeps, ctx: RequestContext) {
   const { directory, workload, log } = deps;
-  const official = async (id: string) => {
-    const o = await directory.official(id);
+  return {
+    routing: (complaintId: string) => ctx.loaders.load('routing', complaintId, (id) => loadRouting(log, id)),
+    facts: (complaintId: string) => ctx.loaders.load('complaintFacts', complaintId, (id) => deps.facts.factsOf(id)),
+    organization: (id: string) => ctx.loaders.load('organization', id, (k) => directory.organization(k)),
+    official: (id: string) => ctx.loaders.load('official', id, (k) => directory.official(k)),
+    officialsOf: (organizationId: string) => ctx.loaders.load('officialsOf', organizationId, (k) => directory.officialsOf(k)),
+    /** R2: open assignments of officials, one batch of slot counts for every field that asks. */
+    openAssignments: async (officialIds: string[]): Promise<Map<string, number>> => {
+      const loader = ctx.loaders.loader<number>('openAssignments', async (ids) => {
+        const counts = await workload.openAssignments(ids);
+        return ids.map((id) => counts.get(id) ?? 0);
+      });
+      const counts = await loader.loadMany(officialIds);
+      return new Map(officialIds.map((id, i) => [id, typeof counts[i] === 'number' ? counts[i] : 0]));
+    },
+  };
+}
+
+export function createResolvers(deps: ResolverDeps): Resolvers {
+  const { directory, log } = deps;
+  const official = async (ctx: RequestContext, id: string) => {
+    const o = await requestLoads(deps, ctx).official(id);
     if (!o) throw new Error(`official ${id} is missing from the directory`);
     return o;
   };
-  const organization = async (id: string) => {
-    const o = await directory.organization(id);
+  const organization = async (ctx: RequestContext, id: string) => {
+    const o = await requestLoads(deps, ctx).organization(id);
     if (!o) throw new Error(`organization ${id} is missing from the directory`);
     return o;
   };
@@ -58,11 +83,11 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       return { code, name: names.ru, names };
     });
   };
-  const routeOf = async (step: RoutingStep) => ({
-    organization: await organization(step.organizationId),
-    head: await official(step.headId),
+  const routeOf = async (ctx: RequestContext, step: RoutingStep) => ({
+    organization: await organization(ctx, step.organizationId),
+    head: await official(ctx, step.headId),
     rule: step.rule as RoutingRule,
-    from: step.fromOrganizationId ? await organization(step.fromOrganizationId) : null,
+    from: step.fromOrganizationId ? await organization(ctx, step.fromOrganizationId) : null,
     routedAt: step.routedAt,
   });
   const supervisor = (ctx: RequestContext) => requireRole(ctx.identity, 'SUPERVISOR');
@@ -109,19 +134,19 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       forwardComplaint: async (_p, args, ctx) => {
         const identity = requireIdentity(ctx.identity);
         await deps.forward.execute(identity, args, ctx.correlationId);
-        return routeOf((await loadRouting(log, args.complaintId)).current!);
+        return routeOf(ctx, (await loadRouting(log, args.complaintId)).current!);
       },
       upsertOrganization: async (_p, { input }, ctx) => {
         supervisor(ctx);
         const org = stripNulls(input) as unknown as Organization;
         await applyOne({ entity: 'ORGANIZATION', organization: org }, ctx);
-        return organization(input.id);
+        return organization(ctx, input.id);
       },
       upsertOfficial: async (_p, { input }, ctx) => {
         supervisor(ctx);
         const o = stripNulls({ ...input, active: input.active ?? true }) as unknown as Official;
         await applyOne({ entity: 'OFFICIAL', official: o }, ctx);
-        return official(input.id);
+        return official(ctx, input.id);
       },
       setOfficialAbsence: async (_p, { officialId, absent, until }, ctx) => {
         supervisor(ctx);
@@ -129,14 +154,14 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         if (!current) throw notFound('official', officialId);
         const { absentUntil: _u, ...rest } = current;
         await applyOne({ entity: 'OFFICIAL', official: { ...rest, active: !absent, ...(absent && until ? { absentUntil: until } : {}) } }, ctx);
-        return official(officialId);
+        return official(ctx, officialId);
       },
       setAutoAssign: async (_p, { organizationId, enabled }, ctx) => {
         supervisor(ctx);
         const current = await directory.organization(organizationId);
         if (!current) throw notFound('organization', organizationId);
         await applyOne({ entity: 'ORGANIZATION', organization: { ...current, autoAssign: enabled } }, ctx);
-        return organization(organizationId);
+        return organization(ctx, organizationId);
       },
       importDirectory: async (_p, { format, content, dryRun }, ctx) => {
         supervisor(ctx);
@@ -161,21 +186,22 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         ((c as unknown as { descriptions?: LocalizedText }).descriptions ?? { ru: c.description, kk: c.description, en: c.description })[languageOf(language)],
     },
     Organization: {
-      __resolveReference: (ref) => directory.organization(ref.id),
+      __resolveReference: (ref, ctx) => requestLoads(deps, ctx).organization(ref.id),
       name: (org, { language }) => org.name[languageOf(language)],
       regionName: (org, { language }) => regionByCode(org.region)?.name[languageOf(language)] ?? null,
-      parent: (org) => (org.parentId ? directory.organization(org.parentId) : null),
+      parent: (org, _a, ctx) => (org.parentId ? requestLoads(deps, ctx).organization(org.parentId) : null),
       children: (org) => directory.childrenOf(org.id),
       phones: (org) => org.phones ?? [],
       workingHours: (org, { language }) => org.workingHours?.[languageOf(language)] ?? null,
       services: (org) => services(org.services),
       autoAssign: (org) => org.autoAssign ?? false,
-      officials: (org) => directory.officialsOf(org.id),
-      head: async (org) => headOf(await directory.officialsOf(org.id)) ?? null,
-      actingHead: async (org) => actingHeadOf(await directory.officialsOf(org.id)) ?? null,
-      executors: async (org, { service }) => {
-        const officials = await directory.officialsOf(org.id);
-        const load = await workload.openAssignments(officials.map((o) => o.id));
+      officials: (org, _a, ctx) => requestLoads(deps, ctx).officialsOf(org.id),
+      head: async (org, _a, ctx) => headOf(await requestLoads(deps, ctx).officialsOf(org.id)) ?? null,
+      actingHead: async (org, _a, ctx) => actingHeadOf(await requestLoads(deps, ctx).officialsOf(org.id)) ?? null,
+      executors: async (org, { service }, ctx) => {
+        const loads = requestLoads(deps, ctx);
+        const officials = await loads.officialsOf(org.id);
+        const load = await loads.openAssignments(officials.map((o) => o.id));
         // The suggestion order: repeatedly take the suggested executor out of the pool.
         const ordered: Official[] = [];
         let pool = activeExecutors(officials);
@@ -187,17 +213,18 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       },
     },
     Official: {
-      __resolveReference: (ref) => directory.official(ref.id),
+      __resolveReference: (ref, ctx) => requestLoads(deps, ctx).official(ref.id),
       position: (o, { language }) => o.position[languageOf(language)],
-      organization: (o) => organization(o.organizationId),
+      organization: (o, _a, ctx) => organization(ctx, o.organizationId),
       services: (o) => services(o.services),
-      openAssignments: async (o) => (await workload.openAssignments([o.id])).get(o.id) ?? 0,
+      openAssignments: async (o, _a, ctx) => (await requestLoads(deps, ctx).openAssignments([o.id])).get(o.id) ?? 0,
     },
     Complaint: {
       // Who may see the complaint is decided alike in every subgraph (service-kit ComplaintAccess);
       // routing adds the bodies it routed or forwarded the complaint to, which it knows first-hand.
       __resolveReference: async (ref, ctx) => {
-        const [routing, facts] = await Promise.all([loadRouting(log, ref.id), deps.facts.factsOf(ref.id)]);
+        const loads = requestLoads(deps, ctx);
+        const [routing, facts] = await Promise.all([loads.routing(ref.id), loads.facts(ref.id)]);
         await deps.access.authorize(ctx.identity, ref.id, {
           ...(facts?.complainantIin ? { complainantIin: facts.complainantIin } : {}),
           ...(facts?.complainantBin ? { complainantBin: facts.complainantBin } : {}),
@@ -206,41 +233,42 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         });
         return { id: ref.id };
       },
-      assignment: async (complaint) => (await loadRouting(log, complaint.id)).assignment,
-      assignmentHistory: async (complaint) => (await loadRouting(log, complaint.id)).assignments,
-      route: async (complaint) => {
-        const current = (await loadRouting(log, complaint.id)).current;
-        return current ? routeOf(current) : null;
+      assignment: async (complaint, _a, ctx) => (await requestLoads(deps, ctx).routing(complaint.id)).assignment,
+      assignmentHistory: async (complaint, _a, ctx) => (await requestLoads(deps, ctx).routing(complaint.id)).assignments,
+      route: async (complaint, _a, ctx) => {
+        const current = (await requestLoads(deps, ctx).routing(complaint.id)).current;
+        return current ? routeOf(ctx, current) : null;
       },
-      routeHistory: async (complaint) => Promise.all((await loadRouting(log, complaint.id)).routes.map(routeOf)),
-      forwardings: async (complaint) =>
+      routeHistory: async (complaint, _a, ctx) => Promise.all((await requestLoads(deps, ctx).routing(complaint.id)).routes.map((step) => routeOf(ctx, step))),
+      forwardings: async (complaint, _a, ctx) =>
         Promise.all(
-          (await loadRouting(log, complaint.id)).forwardings.map(async (f) => ({
-            from: await organization(f.fromOrganizationId),
-            to: await organization(f.toOrganizationId),
+          (await requestLoads(deps, ctx).routing(complaint.id)).forwardings.map(async (f) => ({
+            from: await organization(ctx, f.fromOrganizationId),
+            to: await organization(ctx, f.toOrganizationId),
             reason: f.reason,
-            forwardedBy: await official(f.forwardedById),
+            forwardedBy: await official(ctx, f.forwardedById),
             forwardedAt: f.forwardedAt,
           })),
         ),
-      outsideCompetence: async (complaint) => (await loadRouting(log, complaint.id)).outsideCompetence,
-      suggestedExecutor: async (complaint, { service }) => {
-        const current = (await loadRouting(log, complaint.id)).current;
+      outsideCompetence: async (complaint, _a, ctx) => (await requestLoads(deps, ctx).routing(complaint.id)).outsideCompetence,
+      suggestedExecutor: async (complaint, { service }, ctx) => {
+        const loads = requestLoads(deps, ctx);
+        const current = (await loads.routing(complaint.id)).current;
         if (!current) return null;
-        const officials = await directory.officialsOf(current.organizationId);
-        return suggestExecutor(officials, await workload.openAssignments(officials.map((o) => o.id)), service) ?? null;
+        const officials = await loads.officialsOf(current.organizationId);
+        return suggestExecutor(officials, await loads.openAssignments(officials.map((o) => o.id)), service) ?? null;
       },
     },
     OutsideCompetence: {
-      organization: (o) => organization(o.organizationId),
-      competentOrganization: (o) => (o.competentOrganizationId ? organization(o.competentOrganizationId) : null),
-      declaredBy: (o) => official(o.declaredById),
+      organization: (o, _a, ctx) => organization(ctx, o.organizationId),
+      competentOrganization: (o, _a, ctx) => (o.competentOrganizationId ? organization(ctx, o.competentOrganizationId) : null),
+      declaredBy: (o, _a, ctx) => official(ctx, o.declaredById),
     },
     Assignment: {
-      executor: (a: Assignment) => official(a.executorId),
-      assignedBy: (a: Assignment) => official(a.assignedById),
-      organization: (a: Assignment) => organization(a.organizationId),
-      previousExecutor: (a: Assignment) => (a.previousExecutorId ? official(a.previousExecutorId) : null),
+      executor: (a: Assignment, _a, ctx) => official(ctx, a.executorId),
+      assignedBy: (a: Assignment, _a, ctx) => official(ctx, a.assignedById),
+      organization: (a: Assignment, _a, ctx) => organization(ctx, a.organizationId),
+      previousExecutor: (a: Assignment, _a, ctx) => (a.previousExecutorId ? official(ctx, a.previousExecutorId) : null),
       reason: (a: Assignment) => a.reason ?? null,
     },
   };
