@@ -110,17 +110,28 @@ export class EventConsumer {
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    let done: string | null = null;
+    let committedAt = Date.now();
+    const commit = async () => {
+      if (done === null) return;
+      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next(done) }] }] });
+      done = null;
+      committedAt = Date.now();
+    };
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.stopping) break;
       await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
       resolveOffset(message.offset);
-      await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next(message.offset) }] }],
-      });
+      // The effect is stored: the offset may be committed. One commit per batch (or per second
+      // of a long one), not per message: a commit is a round trip to the broker, and what a
+      // crash replays is dropped by the inbox.
+      done = message.offset;
+      if (Date.now() - committedAt >= COMMIT_EVERY_MS) await commit();
       // A long batch must not outlive the session: kafkajs sends at most one heartbeat per
       // heartbeatInterval, so calling it after every message costs nothing.
       await heartbeat().catch(() => undefined);
     }
+    await commit();
   }
 
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
@@ -199,6 +210,8 @@ export class EventConsumer {
     logger.error({ reason, topic, partition, offset: message.offset, eventType, eventId }, 'message dead-lettered');
   }
 }
+
+const COMMIT_EVERY_MS = 1_000;
 
 function next(offset: string): string {
   return (BigInt(offset) + 1n).toString();

@@ -156,13 +156,17 @@ export class EventLog {
     return this.model.find({ publishedAt: null }).sort({ createdAt: 1, version: 1 }).limit(limit).lean();
   }
 
-  /** Marks events as handed to Kafka: one update by `_id` each, sent as one bulk. */
+  /**
+   * Marks events as handed to Kafka: one update by `_id` each, sent in bulks of 50 (FerretDB
+   * holds a connection per statement of a command; see tools/infra/ferretdb/patches/0002).
+   */
   async markPublished(ids: string[], at = new Date()): Promise<void> {
-    if (!ids.length) return;
-    await this.model.bulkWrite(
-      ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { publishedAt: at } } } })),
-      { ordered: false },
-    );
+    for (let i = 0; i < ids.length; i += 50) {
+      await this.model.bulkWrite(
+        ids.slice(i, i + 50).map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { publishedAt: at } } } })),
+        { ordered: false },
+      );
+    }
   }
 
   static topicFor(stored: StoredEvent, prefix: string): string {

@@ -22,11 +22,21 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data", ".data/ferretdb", "directory for the SQLite databases")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	// WAL with synchronous=NORMAL: a commit survives a crash of this process (kill -9), but the
+	// last commits may be lost if the machine itself loses power. FULL fsyncs every insert,
+	// which on these machines made each write wait for the disk. Production uses MongoDB.
+	sync := flag.String("sqlite-synchronous", "normal", "SQLite synchronous pragma: off, normal, full or extra")
 	flag.Parse()
 
 	level := slog.LevelWarn
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintf(os.Stderr, "bad -log-level: %v\n", err)
+		os.Exit(2)
+	}
+	switch *sync {
+	case "off", "normal", "full", "extra":
+	default:
+		fmt.Fprintf(os.Stderr, "bad -sqlite-synchronous: %q\n", *sync)
 		os.Exit(2)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
@@ -45,7 +55,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *sync + ")",
 	})
 	if err != nil {
 		logger.Error("start", "err", err)
