@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestIssuer, gql, isolatedEnv, portalSubmission, ProcessStack, SEEDED, waitFor, type TestIssuer } from '@shagym/testing';
-import { formatViolations, parseCommandLog, violations, type AllowRule } from './key-first';
+import { createTestIssuer, formatViolations, gql, isolatedEnv, parseCommandLog, portalSubmission, ProcessStack, SEEDED, violations, waitFor, type AllowRule, type TestIssuer } from '@shagym/testing';
 
 /**
  * The key-first guard (issue 13; ../shared/architecture.md, "Reads that do not grow with the

@@ -17,7 +17,7 @@ describe('the embedded store with our patches', () => {
   let conn: mongoose.Connection;
 
   beforeAll(async () => {
-    conn = await mongoose.createConnection(MONGO_URL, { retryWrites: false }).asPromise();
+    conn = await mongoose.createConnection(MONGO_URL, { retryWrites: false, dbName }).asPromise();
     const docs = Array.from({ length: 500 }, (_, i) => ({ _id: `complaint:${i}`, n: i }));
     await conn.db!.collection<{ _id: string; n: number }>('probe').insertMany(docs);
   });

@@ -11,3 +11,4 @@ export * from './tokens';
 export * from './topic-reader';
 export * from './directory';
 export * from './subscriptions';
+export * from './key-first';

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { complaintAssigned, complaintRegistered, complaintSubmitted, infraEnv } from '@shagym/testing';
-import { ComplaintAccess, COMPLAINT_PARTIES_SLOTS_MIGRATION } from './complaint-access';
-import { ConcurrencyError, EVENT_LOG_SLOTS_MIGRATION, EventLog, slotId } from './event-log';
-import { createLogger } from './logger';
-import { runMigrations } from './migrations';
-import { mongoOptions } from './mongo';
-import { SlotList } from './slots';
+import { complaintAssigned, complaintRegistered, complaintSubmitted, infraEnv } from './index';
+import { ComplaintAccess, COMPLAINT_PARTIES_SLOTS_MIGRATION, ConcurrencyError, EVENT_LOG_SLOTS_MIGRATION, EventLog, slotId, createLogger, runMigrations, mongoOptions, SlotList } from '@shagym/service-kit';
 
 /**
  * The key-first store primitives (architecture.md, "Reads that do not grow with the data")

@@ -1,4 +1,7 @@
-import type { CommandPhase, CommandRecord } from '@shagym/service-kit';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flushCommandLogs, type CommandPhase, type CommandRecord } from '@shagym/service-kit';
 
 /**
  * The key-first rule (../shared/architecture.md, "Reads that do not grow with the data"),
@@ -210,4 +213,33 @@ export function parseCommandLog(text: string): { records: CommandRecord[]; malfo
     records.push(rec);
   }
   return { records, malformed };
+}
+
+/**
+ * A command log for a service under test (pass `file` as its `MONGO_COMMAND_LOG`): what it
+ * sent once ready, and which of those were not point reads by `_id` (architecture.md, "Reads
+ * that do not grow with the data"). Start-up reads (migrations, loads of open work) are allowed.
+ */
+export function recordCommands(label: string) {
+  const dir = mkdtempSync(join(tmpdir(), `commands-${label.replace(/[^a-z0-9]/gi, '')}-`));
+  const file = join(dir, 'commands.jsonl');
+  const running = async (service: string, db: string): Promise<CommandRecord[]> => {
+    await flushCommandLogs();
+    if (!existsSync(file)) return [];
+    return parseCommandLog(readFileSync(file, 'utf8')).records.filter((r) => r.phase === 'running' && r.service === service && r.db === db);
+  };
+  return {
+    file,
+    running,
+    /** Collections the service read with `find` once ready (to show the scenario reached them). */
+    async readCollections(service: string, db: string): Promise<string[]> {
+      return [...new Set((await running(service, db)).filter((r) => r.command === 'find').map((r) => r.collection ?? ''))];
+    },
+    /** The service's violations once ready, formatted; 'none' when there are none. */
+    async violations(service: string, db: string, allowlist: readonly AllowRule[] = []): Promise<string> {
+      const found = violations(await running(service, db), allowlist);
+      return found.length ? formatViolations(found) : 'none';
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -2,10 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mongoose';
-import { isolatedEnv } from '@shagym/testing';
-import { describeCommand, flushCommandLogs, markCommandsRunning, type CommandRecord } from './command-recorder';
-import { createLogger } from './logger';
-import { connectMongo } from './mongo';
+import { isolatedEnv } from './index';
+import { describeCommand, flushCommandLogs, markCommandsRunning, type CommandRecord, createLogger, connectMongo } from '@shagym/service-kit';
 
 /** The recorder on the real driver against FerretDB: what the key-first guard reads. */
 describe('MongoDB command recorder (MONGO_COMMAND_LOG)', () => {
