@@ -376,10 +376,10 @@ async function runScaleParts(results: Record<string, unknown>) {
     const issuer = await createTestIssuer();
     say(`scale: starting the stack (prefix ${iso.env.KAFKA_TOPIC_PREFIX})`);
     const { gatewayUrl } = await stack.startAll({ AUTH_JWKS_FILE: issuer.jwksFile, RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '10000000' });
-    tracker = new StageTracker(infra.kafkaBrokers, iso.topic('complaints'), stack.procs.get('notification')!.url, Number(process.env.BENCH_POLL_MS ?? 250));
-    await tracker.start();
     conn = await mongoose.createConnection(infra.mongoUrl, { retryWrites: false }).asPromise();
     const c = conn;
+    tracker = new StageTracker(infra.kafkaBrokers, iso.topic('complaints'), c.useDb(iso.dbName('notification')).db!, Number(process.env.BENCH_POLL_MS ?? 500));
+    await tracker.start();
     const scale = await runScale(
       {
         gatewayUrl,

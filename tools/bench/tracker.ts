@@ -4,15 +4,17 @@
  *   - submitted, registered, assigned, deadline set: the Kafka timestamp of the event on the
  *     complaints topic (the moment the fact became visible to the rest of the system). A
  *     consumer of the bench's own reads the topic from its beginning for the whole run;
- *   - timeline: the first time the notification subgraph answers the complaint's timeline with
- *     its first four entries (`_entities` batches, as a supervisor), polled every `pollMs`
- *     for complaints whose term is set — a resolution of `pollMs` plus one answer.
+ *   - timeline: when notification stored the fourth entry of the complaint's timeline
+ *     (submitted, registered, assigned, term set): the slot `timeline:<id>:00000004` of its
+ *     `timeline_slots`, read by `_id` (one point read per pending complaint, every `pollMs`,
+ *     for complaints whose term is set; its `at` is the store's own time). Polling the
+ *     subgraph instead made the bench itself the heaviest load on notification.
  * Registrations also keep their number, so numbering can be checked for gaps.
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { as, IDENTITIES } from '@shagym/testing';
-import { post } from '../faults/load';
+import type { mongo } from 'mongoose';
+import { SlotList } from '@shagym/service-kit';
 
 export const STAGES = ['submitted', 'registered', 'assigned', 'deadline', 'timeline'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -35,8 +37,8 @@ const EVENT_STAGE: Record<string, Stage> = {
   'complaint.assigned': 'assigned',
   'deadline.set': 'deadline',
 };
-const TIMELINE_TYPES = ['complaint.submitted', 'complaint.registered', 'complaint.assigned', 'deadline.set'];
-const TIMELINE_QUERY = `query BenchTimeline($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { id timeline { type } } } }`;
+/** The timeline is complete for the bench with its first four entries (one per stage event). */
+const TIMELINE_COMPLETE_AT = 4;
 
 export class StageTracker {
   readonly seen = new Map<string, Progress>();
@@ -55,7 +57,8 @@ export class StageTracker {
   constructor(
     private readonly brokers: string,
     private readonly topic: string,
-    private readonly notificationUrl: string,
+    /** Notification's own database (its `timeline_slots`). */
+    private readonly notificationDb: mongo.Db,
     private readonly pollMs = 250,
   ) {}
 
@@ -119,25 +122,22 @@ export class StageTracker {
   /** One round: every complaint whose term is set and whose timeline is not yet seen complete. */
   private async pollTimelines(): Promise<void> {
     const pending = [...this.seen].filter(([, p]) => p.deadline !== undefined && p.timeline === undefined).map(([id]) => id);
-    const signed = as(IDENTITIES.supervisor('org-adgs-mangystau', 'off-adgs-supervisor'));
-    for (let i = 0; i < pending.length && !this.stopped; i += 100) {
-      const chunk = pending.slice(i, i + 100);
-      const res = await post(this.notificationUrl, TIMELINE_QUERY, { r: chunk.map((id) => ({ __typename: 'Complaint', id })) }, signed, 30_000);
-      const now = Date.now();
-      const entities = res.body?.data?._entities as Array<{ id: string; timeline: Array<{ type: string }> } | null> | undefined;
-      if (!entities) {
-        this.pollErrors++;
-        this.lastPollError = res.error ?? JSON.stringify(res.body?.errors ?? res.status).slice(0, 300);
-        return;
-      }
-      for (const e of entities) {
-        if (!e) continue;
-        const types = new Set(e.timeline.map((t) => t.type));
-        const p = this.progress(e.id);
-        if (p.timeline === undefined && TIMELINE_TYPES.every((t) => types.has(t))) {
-          p.timeline = now;
+    const slots = this.notificationDb.collection<{ _id: string; at: Date }>('timeline_slots');
+    for (let i = 0; i < pending.length && !this.stopped; i += 50) {
+      const chunk = pending.slice(i, i + 50);
+      try {
+        const found = await Promise.all(chunk.map((id) => slots.findOne({ _id: SlotList.slotId(`timeline:${id}`, TIMELINE_COMPLETE_AT) }, { projection: { at: 1 } })));
+        found.forEach((doc, k) => {
+          if (!doc) return;
+          const p = this.progress(chunk[k]!);
+          if (p.timeline !== undefined) return;
+          p.timeline = new Date(doc.at).getTime();
           this.counts.timeline++;
-        }
+        });
+      } catch (err) {
+        this.pollErrors++;
+        this.lastPollError = (err as Error).message.slice(0, 300);
+        return;
       }
     }
   }
