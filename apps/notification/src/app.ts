@@ -35,8 +35,6 @@ export const loadNotificationConfig = (env: NodeJS.ProcessEnv = process.env) =>
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     /** First retry after this; doubles with each failed attempt (capped at an hour). */
     DELIVERY_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
-    /** No longer used: the worker is woken by new intents and its own retry timers (kept so old settings still load). */
-    DELIVERY_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
     /** Signs document links; defaults to IDENTITY_SIGNING_SECRET. */
     DOCUMENT_SIGNING_SECRET: z.string().min(16).optional(),
     DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),

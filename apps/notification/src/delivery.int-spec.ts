@@ -109,7 +109,6 @@ describe('messages by e-mail and SMS with delivery tracking', () => {
       SMTP_PORT: String((smtp.server.address() as AddressInfo).port),
       SMS_GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`,
       SMS_GATEWAY_TOKEN: 'sms-token',
-      DELIVERY_INTERVAL_MS: '50',
       DELIVERY_BACKOFF_MS: '50',
       DELIVERY_MAX_ATTEMPTS: '3',
       DELIVERY_TIMEOUT_MS: '60000',

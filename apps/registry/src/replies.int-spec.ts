@@ -8,6 +8,7 @@ import {
   gql,
   IDENTITIES,
   isolatedEnv,
+  complaintReassigned,
   recordCommands,
   organizationUpserted,
   publishEvents,
@@ -180,6 +181,20 @@ describe('registry: registration, replies, refusals and the journal (R7, R9, R17
     await db.collection('journal_entries').updateOne({ journal: 'incoming', organizationId: ORG, year, sequence: 2 }, { $set: { complaintId: 'forged' } });
     const after = (await gql(svc.url, verify, { org: ORG, year }, headers)).data.verifyJournal;
     expect(after).toMatchObject({ intact: false, firstBrokenSequence: 2, problem: expect.stringMatching(/hash/) });
+  });
+
+  it('after a reassignment (R2) the new executor answers (the fold that refuses the replaced one: case.spec.ts)', async () => {
+    const id = await assignedComplaint();
+    await publishEvents(iso.topic('complaints'), [complaintReassigned(ORG, id, 'exec-1', 'exec-2', new Date(Date.now() + 1_000))]);
+    const newExecutor = as(IDENTITIES.executor(ORG, 'exec-2'));
+    const byNew = await waitFor('the registry follows the reassignment', async () => {
+      const res = await answer(id, newExecutor);
+      return res.errors?.[0]?.extensions?.code === 'FORBIDDEN' ? undefined : res;
+    });
+    expect(byNew.errors).toBeUndefined();
+    expect(await caseOf(id)).toMatchObject({ status: 'ANSWERED', reply: { kind: 'ANSWER' } });
+    const replaced = await answer(id, EXEC);
+    expect(replaced.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
   });
 
   it('served all of the above reading and writing by _id alone once ready (architecture.md, key-first)', async () => {

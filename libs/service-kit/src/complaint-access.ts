@@ -100,7 +100,7 @@ export class ComplaintAccess {
     return {
       group: `${service}.access`,
       topics: ['complaints'],
-      handlers: { 'complaint.submitted': learn, 'complaint.registered': learn, 'complaint.assigned': learn },
+      handlers: { 'complaint.submitted': learn, 'complaint.registered': learn, 'complaint.assigned': learn, 'complaint.reassigned': learn },
     };
   }
 }
@@ -144,6 +144,7 @@ function factOf(event: DomainEvent): PartyFact | null {
     case 'complaint.registered':
       return { organizationId: event.data.organizationId };
     case 'complaint.assigned':
+    case 'complaint.reassigned':
       return { organizationId: event.data.organizationId, executorOfficialId: event.data.executor.officialId };
     default:
       return null;

@@ -20,7 +20,7 @@ export interface ConsumerSpec {
   /**
    * Partitions handled at once (each still strictly in order, so one aggregate's events stay
    * ordered). Handlers must be safe under concurrency across aggregates — they are: writes
-   * are inserts under unique indexes.
+   * are inserts under a unique `_id` (event-log and list slots, marks).
    */
   partitionsConcurrently?: number;
   /**

@@ -95,6 +95,8 @@ export interface SlotListOptions {
 export class SlotList<D> {
   readonly model: Model<SlotDoc<D> | SlotMark>;
   private readonly lengths: LRUCache<string, number>;
+  /** Lists this process has appended to since it started (see append). */
+  private readonly appendedSinceStart: LRUCache<string, true>;
   private readonly tailCheck: number;
 
   constructor(conn: Connection, collection: string, options: SlotListOptions = {}) {
@@ -102,6 +104,7 @@ export class SlotList<D> {
     const name = `SlotList:${collection}`;
     this.model = (conn.models[name] as Model<SlotDoc<D> | SlotMark> | undefined) ?? conn.model<SlotDoc<D> | SlotMark>(name, schema);
     this.lengths = new LRUCache<string, number>({ max: options.cacheSize ?? 50_000 });
+    this.appendedSinceStart = new LRUCache<string, true>({ max: options.cacheSize ?? 50_000 });
     this.tailCheck = options.tailCheck ?? 8;
   }
 
@@ -116,8 +119,9 @@ export class SlotList<D> {
   /**
    * Appends the item once: a redelivered item finds its mark and is not appended again. The
    * mark is written after the slot, so a crash between them leaves a slot without a mark; the
-   * first append to a list after a start (cold cache — a crash is always followed by one)
-   * therefore also looks for the item among the list's last `tailCheck` slots. Two writers
+   * first append to a list since this process started (a crash is always followed by a start;
+   * reads do not count, they may come first) therefore also looks for the item among the
+   * list's last `tailCheck` slots. Two writers
    * appending the same item at the same instant (only a consumer-group rebalance can cause
    * that: each list key has one consumer) could both write it; readers that must not count it
    * twice dedupe by `itemId`.
@@ -126,12 +130,13 @@ export class SlotList<D> {
     const markId = `${list}#${itemId}`;
     const mark = (await this.model.findById(markId).lean<SlotMark>().exec()) ?? null;
     if (mark) return mark.n;
-    const cold = !this.lengths.has(list);
+    const first = !this.appendedSinceStart.has(list);
     let length = await this.count(list);
-    if (cold && length > 0) {
+    if (first && length > 0) {
       const tail = await this.read(list, Array.from({ length: Math.min(this.tailCheck, length) }, (_, i) => length - i));
       const again = tail.find((e) => e.itemId === itemId);
       if (again) {
+        this.appendedSinceStart.set(list, true);
         await this.mark(markId, again.n);
         return again.n;
       }
@@ -142,6 +147,7 @@ export class SlotList<D> {
       try {
         await this.model.collection.insertOne(slot as never);
         this.lengths.set(list, Math.max(n, this.lengths.get(list) ?? 0));
+        this.appendedSinceStart.set(list, true);
         await this.mark(markId, n);
         return n;
       } catch (err) {

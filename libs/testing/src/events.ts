@@ -126,6 +126,26 @@ export function complaintAssigned(
   });
 }
 
+/** R2: the head replaced the executor `from` by `to` at `at`. */
+export function complaintReassigned(organizationId: string, complaintId: string, from: string, to: string, at: Date = new Date()): DomainEvent<'complaint.reassigned'> {
+  return createEvent({
+    type: 'complaint.reassigned',
+    source: 'routing',
+    subject: complaintId,
+    correlationId: `test-${randomUUID()}`,
+    time: at,
+    data: {
+      complaintId,
+      organizationId,
+      executor: { officialId: to, fullName: 'Исполнитель Новый', position: 'Главный специалист' },
+      previousExecutor: { officialId: from, fullName: 'Исполнитель Тестовый' },
+      assignedBy: { officialId: 'head-1', fullName: 'Руководитель Тестовый' },
+      assignedAt: at.toISOString(),
+      reason: 'Перераспределение нагрузки',
+    },
+  });
+}
+
 type AnswerOverrides = Partial<Pick<EventData<'complaint.answered'>, 'decision' | 'reasoning' | 'outgoingNumber' | 'delivery'>>;
 
 /** R9: the registry sent the reasoned reply at `at`; it stops the term and reaches the complainant. */

@@ -86,10 +86,8 @@ export class ParkedTermRepository implements ParkingPorts {
 
   /** Why the complaint has no term, if it is waiting for the calendar (the latest parking). */
   async waitingOf(complaintId: string): Promise<ParkedTerm | null> {
-    const list = parkedListOf(complaintId);
-    const n = await this.lists.count(list);
-    if (!n) return null;
-    const entries = uniqueBy(await this.lists.read(list, Array.from({ length: n }, (_, i) => i + 1)), (e) => e.data.causeId);
+    const entries = uniqueBy(await this.lists.all(parkedListOf(complaintId)), (e) => e.data.causeId);
+    if (!entries.length) return null;
     const docs = await Promise.all(entries.map((e) => this.model.findById(e.data.causeId).lean<ParkedDoc>().exec()));
     const waiting = docs
       .filter((d): d is ParkedDoc => !!d && d.resolvedAt === null)

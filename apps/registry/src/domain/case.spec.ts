@@ -29,6 +29,14 @@ describe('transitions', () => {
     expect(checkReply(assignedCase, 'exec-1', 'answer')).toBeNull();
     expect(checkReply(assignedCase, 'exec-1', 'refuse')).toBeNull();
   });
+  it('after a reassignment (R2) only the new executor may reply; the replaced one is FORBIDDEN', () => {
+    const reassigned = ev('complaint.reassigned', 5, { complaintId: 'c-1', organizationId: 'org-1', executor: { officialId: 'exec-2', fullName: 'E2', position: 'p' }, previousExecutor: { officialId: 'exec-1', fullName: 'E' }, assignedBy: { officialId: 'head', fullName: 'H' }, assignedAt: at(5) });
+    // Arrival order does not matter: the later appointment wins.
+    const c = foldCase('c-1', [submitted, registered, reassigned, assigned], 1);
+    expect(c).toMatchObject({ status: 'ASSIGNED', executorOfficialId: 'exec-2' });
+    expect(checkReply(c, 'exec-2', 'answer')).toBeNull();
+    expect(checkReply(c, 'exec-1', 'answer')?.code).toBe('FORBIDDEN');
+  });
   it('refuses anyone else (FORBIDDEN)', () => {
     expect(checkReply(assignedCase, 'exec-2', 'answer')?.code).toBe('FORBIDDEN');
     expect(checkReply(assignedCase, undefined, 'answer')?.code).toBe('FORBIDDEN');

@@ -62,6 +62,7 @@ export type CaseEvent = Extract<
       | 'complaint.delivered'
       | 'complaint.registered'
       | 'complaint.assigned'
+      | 'complaint.reassigned'
       | 'complaint.answered'
       | 'complaint.refused'
       | 'complaint.escalated'
@@ -76,6 +77,7 @@ const STATUS_OF: Partial<Record<CaseEvent['type'], ComplaintStatus>> = {
   'complaint.delivered': 'DELIVERED',
   'complaint.registered': 'REGISTERED',
   'complaint.assigned': 'ASSIGNED',
+  'complaint.reassigned': 'ASSIGNED',
   'complaint.answered': 'ANSWERED',
   'complaint.refused': 'REFUSED',
   'complaint.escalated': 'ESCALATED',
@@ -131,6 +133,8 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
         break;
       }
       case 'complaint.assigned':
+      case 'complaint.reassigned':
+        // R2: the head's latest appointment decides who answers; a replaced executor no longer may.
         c.executorOfficialId = e.data.executor.officialId;
         break;
       case 'complaint.answered':

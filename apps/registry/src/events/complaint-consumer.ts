@@ -48,6 +48,7 @@ export function complaintConsumer(
         }
       },
       'complaint.assigned': (event) => cases.learn(event),
+      'complaint.reassigned': (event) => cases.learn(event),
       // The registry's own facts come back here for the statistics (R7, R9, R17).
       'complaint.registered': settle,
       'complaint.answered': settle,

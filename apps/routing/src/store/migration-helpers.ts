@@ -1,6 +1,7 @@
 /**
  * Runs `work` over the items, one group (e.g. one complaint's list) in order, several groups at
- * once: different lists are different keys, so nothing is written concurrently to one list.
+ * once. A group's own list is written in order; a list shared by groups (an official's
+ * opened/closed workload) relies on SlotList taking its slots safely under concurrent appends.
  */
 export async function forEachGroup<T>(items: T[], keyOf: (t: T) => string, work: (t: T) => Promise<void>, concurrency = 8): Promise<void> {
   const groups = new Map<string, T[]>();
