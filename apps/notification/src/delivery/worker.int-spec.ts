@@ -80,6 +80,14 @@ describe('delivery worker: fed in memory, loaded at start', () => {
     workers[0]!.enqueue(next);
     await waitFor('retried and delivered', async () => (await repo.state(next.id)).finished || undefined);
     expect(sent.filter((to) => to === 'later@example.kz')).toHaveLength(2);
+
+    // One older than maxAgeMs (e.g. a replayed event) is settled as FAILED, not sent, not left pending.
+    const stale = intent('stale@example.kz', new Date(Date.now() - options.maxAgeMs - 60_000));
+    await repo.addIntent(stale);
+    workers[1]!.enqueue(stale);
+    await waitFor('the stale one settled', async () => (await repo.state(stale.id)).finished || undefined);
+    expect(await conns[0]!.db!.collection('delivery_results').findOne({ _id: stale.id as never })).toMatchObject({ status: 'FAILED' });
+    expect(sent).not.toContain('stale@example.kz');
     await Promise.all(workers.map((w) => w.stop()));
   });
 });

@@ -4,7 +4,7 @@ import type { DeliveryRepository, OpenDelivery } from '../store/delivery-reposit
 import type { ChannelAdapter } from './channels';
 
 export interface WorkerOptions extends DeliveryPolicy {
-  /** Deliveries older than this are no longer looked at (they have long been given up). */
+  /** Deliveries older than this are settled as FAILED (expired) instead of being tried again. */
   maxAgeMs: number;
   /** Attempts under way at once. */
   batchSize: number;
@@ -121,6 +121,9 @@ export class DeliveryWorker {
     for (const [id, d] of this.open) {
       if (this.inFlight.has(id) || this.stopped) continue;
       if (Date.parse(d.intent.createdAt) < now - this.options.maxAgeMs) {
+        // Too old to be worth sending: settled as FAILED, so the inbox does not show it pending forever.
+        this.logger.warn({ deliveryId: id, channel: d.intent.channel }, 'delivery expired');
+        await this.repo.finish(id, 'FAILED', 'expired: not delivered in time', new Date());
         this.open.delete(id);
         continue;
       }
