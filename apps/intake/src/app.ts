@@ -57,6 +57,7 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
           findAddressee: (id) => directory.find(id),
           authorizedBodyFor: (region) => directory.findByKindAndRegion('AUTHORIZED_BODY', region),
           wasReplied: (id) => facts.wasReplied(id),
+          escalationOf: (id) => complaints.escalationOf(id),
           emit: (event) => emit(event),
         },
         submit,

@@ -159,6 +159,14 @@ describe('intake: every channel, signatures, R6, repeats and escalation', () => 
     expect(escalated).toMatchObject({ addresseeOrganizationId: ADGS, escalationOf: first, channel: 'PORTAL' });
     const again = await gql(svc.url, ESCALATE, { input: { complaintId: escalated.id, text: 'И снова.' } }, complainant);
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+
+    // R12 once: a second escalation of the same complaint is refused (the next step is the court,
+    // R14); a retry of the first (same idempotency key) still answers with the same complaint.
+    const retried = await gql(svc.url, ESCALATE, { input: { complaintId: first, text: 'Не согласна с ответом: срок нарушен.', idempotencyKey: `esc-${iso.id}` } }, complainant);
+    expect(retried.data?.escalateComplaint?.complaint?.id).toBe(escalated.id);
+    const second = await gql(svc.url, ESCALATE, { input: { complaintId: first, text: 'Ещё раз не согласна.' } }, complainant);
+    expect(second.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+    expect(second.errors?.[0]?.message).toMatch(/already escalated.*R14/);
   });
 
   it('served all of the above reading and writing by _id alone once ready (architecture.md, key-first)', async () => {

@@ -1,7 +1,7 @@
 import { createEvent, deterministicUuid, type DomainEvent } from '@shagym/contracts';
 import type { Identity } from '@shagym/service-kit';
 import type { Addressee, Complaint } from './complaint';
-import type { SubmitComplaint, SubmitOutcome } from './submit-complaint';
+import { complaintIdFor, type SubmitComplaint, type SubmitOutcome } from './submit-complaint';
 
 export interface EscalatePorts {
   findComplaint(id: string): Promise<Complaint | null>;
@@ -10,6 +10,8 @@ export interface EscalatePorts {
   authorizedBodyFor(region: string): Promise<Addressee | null>;
   /** Whether the complaint got its reply or refusal (R9, R17). */
   wasReplied(complaintId: string): Promise<boolean>;
+  /** The escalation already made of the complaint, if any (R12: once; then the court, R14). */
+  escalationOf(complaintId: string): Promise<string | null>;
   /** Records the escalation on the first complaint (its timeline shows it, R11). */
   emit(event: DomainEvent<'complaint.escalated'>): Promise<unknown>;
 }
@@ -42,6 +44,11 @@ export class EscalateComplaint {
     if (!owner) return { kind: 'forbidden', message: 'only the complainant may escalate the complaint' };
     if (first.escalationOf) return { kind: 'invalid', message: 'this complaint is already an escalation; the next step is the court (R14)' };
     if (!(await this.ports.wasReplied(first.id))) return { kind: 'invalid', message: 'a complaint can be escalated once it has been answered or refused (R12)' };
+    // R12 once: a retry of the same escalation (its idempotency key gives the same id) replays it below.
+    const earlier = await this.ports.escalationOf(first.id);
+    if (earlier && earlier !== escalationIdFor(first, cmd.idempotencyKey)) {
+      return { kind: 'invalid', message: `this complaint was already escalated (${earlier}); the next step is the court (R14)` };
+    }
     const addressee = await this.ports.findAddressee(first.addresseeOrganizationId);
     const body = addressee && (await this.ports.authorizedBodyFor(addressee.region));
     if (!body) return { kind: 'invalid', message: `no authorized body for quality control is known for ${addressee?.region ?? 'this region'}` };
@@ -73,4 +80,9 @@ export class EscalateComplaint {
     }
     return outcome;
   }
+}
+
+/** The id the escalation gets when it is submitted with this idempotency key (none: a new one each time). */
+function escalationIdFor(first: Complaint, idempotencyKey: string | undefined): string | null {
+  return idempotencyKey ? complaintIdFor(first.complainant, idempotencyKey) : null;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, deterministicUuid, type Channel, type DomainEvent, type EventData } from '@shagym/contracts';
+import { createEvent, deterministicUuid, type Channel, type Complainant, type DomainEvent, type EventData } from '@shagym/contracts';
 import type { Addressee, Complaint } from './complaint';
 import { matterKey } from './matter';
 import { complainantIdentity, type SubmitComplaintCommand } from './submission';
@@ -30,6 +30,11 @@ export type SubmitOutcome =
   | { kind: 'created' | 'replayed'; complaint: Complaint }
   | { kind: 'rejected'; field: string; message: string; code: 'BAD_USER_INPUT' | 'CONFLICT' };
 
+/** The id a complaint filed with this idempotency key gets: a retry lands on the same complaint. */
+export function complaintIdFor(complainant: Complainant, idempotencyKey: string): string {
+  return deterministicUuid('complaint', complainantIdentity(complainant), idempotencyKey);
+}
+
 const rejected = (field: string, message: string, code: 'BAD_USER_INPUT' | 'CONFLICT' = 'BAD_USER_INPUT'): SubmitOutcome => ({ kind: 'rejected', code, field, message });
 
 /**
@@ -55,7 +60,7 @@ export class SubmitComplaint {
     }
 
     const who = complainantIdentity(cmd.complainant);
-    const complaintId = cmd.idempotencyKey ? deterministicUuid('complaint', who, cmd.idempotencyKey) : randomUUID();
+    const complaintId = cmd.idempotencyKey ? complaintIdFor(cmd.complainant, cmd.idempotencyKey) : randomUUID();
     const matter = matterKey(cmd.subject);
     const earlier = filing.escalationOf ? null : await this.ports.findSameMatter(who, addressee.id, matter);
     const repeatOf = earlier && earlier !== complaintId ? earlier : undefined;

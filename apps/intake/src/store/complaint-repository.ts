@@ -10,4 +10,10 @@ export class ComplaintRepository {
     const [submitted] = await this.log.loadByType(id, 'complaint.submitted');
     return submitted && submitted.type === 'complaint.submitted' ? toComplaint(submitted) : null;
   }
+
+  /** The escalation already made of this complaint (R12), from its `complaint.escalated`; null if none. */
+  async escalationOf(id: string): Promise<string | null> {
+    const [escalated] = await this.log.loadByType(id, 'complaint.escalated');
+    return escalated && escalated.type === 'complaint.escalated' ? escalated.data.escalationComplaintId : null;
+  }
 }
