@@ -13,6 +13,21 @@ import { isDuplicateKey } from './mongo';
  * Exact counts come from the slots, never from `$inc` (which FerretDB can lose).
  */
 
+/**
+ * The first of each item by `key`, in order. SlotList#append is idempotent for one writer at a
+ * time; two writers appending the same item at the same instant (a rebalance) may each take a
+ * slot, so readers of `read`/`page` that must not see an item twice pass what they read here.
+ */
+export function firstOfEach<T>(items: readonly T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((t) => {
+    const k = key(t);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** Reads slots `idOf(from)`, `idOf(from+1)`, … until one is missing; windows of reads run concurrently. */
 export async function readSlots<D extends { _id: string }>(model: Model<D>, idOf: (n: number) => string, from: number): Promise<D[]> {
   const found: D[] = [];
@@ -193,8 +208,7 @@ export class SlotList<D> {
     const docs = await readSlots(this.model as Model<SlotDoc<D>>, this.idOf(list), 1);
     this.lengths.set(list, Math.max(docs.length, this.lengths.get(list) ?? 0));
     // The first slot of an item wins (see append: a rebalance can write an item twice).
-    const seen = new Set<string>();
-    return docs.flatMap((d) => (seen.has(d.itemId) ? [] : (seen.add(d.itemId), [{ n: d.n, itemId: d.itemId, data: d.data, at: d.at }])));
+    return firstOfEach(docs, (d) => d.itemId).map((d) => ({ n: d.n, itemId: d.itemId, data: d.data, at: d.at }));
   }
 
   private async mark(_id: string, n: number): Promise<void> {

@@ -1,8 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { DomainEvent } from '@shagym/contracts';
-import { isDuplicateKey, SlotList } from '@shagym/service-kit';
+import { firstOfEach, isDuplicateKey, SlotList } from '@shagym/service-kit';
 import type { ParkedTerm, ParkingPorts } from '../domain/parked-terms';
-import { uniqueBy } from './term-repository';
 
 interface ParkedDoc {
   _id: string;
@@ -86,7 +85,7 @@ export class ParkedTermRepository implements ParkingPorts {
 
   /** Why the complaint has no term, if it is waiting for the calendar (the latest parking). */
   async waitingOf(complaintId: string): Promise<ParkedTerm | null> {
-    const entries = uniqueBy(await this.lists.all(parkedListOf(complaintId)), (e) => e.data.causeId);
+    const entries = firstOfEach(await this.lists.all(parkedListOf(complaintId)), (e) => e.data.causeId);
     if (!entries.length) return null;
     const docs = await Promise.all(entries.map((e) => this.model.findById(e.data.causeId).lean<ParkedDoc>().exec()));
     const waiting = docs

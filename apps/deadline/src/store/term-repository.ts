@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { deterministicUuid } from '@shagym/contracts';
-import { countSlots, insertOnce, SlotList } from '@shagym/service-kit';
+import { countSlots, firstOfEach, insertOnce, SlotList } from '@shagym/service-kit';
 import type { DueTimer, OpenTerm, TermRecord, TimerOutcome } from '../domain/deadline';
 import type { PlannedTimer } from '../domain/term';
 
@@ -109,16 +109,6 @@ export const overdueListOf = (organizationId: string) => `overdue:${organization
 /** Lease attempts count from 0 (as written before the key-first model); slot n is attempt n-1. */
 const leaseId = (timerId: string, attempt: number) => `${timerId}:${attempt}`;
 
-/**
- * The first of each item. SlotList#append is idempotent for one writer at a time; two writers
- * appending the same item at the same moment (a cause redelivered to two instances, a breach
- * fired again after a crash) may each take a slot — proved in term-repository.int-spec.ts.
- */
-export function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
-}
-
 export const timerIdOf = (termId: string, t: Pick<PlannedTimer, 'kind' | 'warning'>) => deterministicUuid('deadline.timer', termId, t.kind, t.warning ?? '');
 
 export function toDueTimer(d: TimerDoc): DueTimer {
@@ -189,7 +179,7 @@ export class TermRepository {
 
   /** Every timer planned for the complaint (any term, done or not), from its slots. */
   async timersOf(complaintId: string): Promise<DueTimer[]> {
-    return uniqueBy((await this.timerLists.all(timerListOf(complaintId))).map((e) => e.data), (t) => t.timerId);
+    return firstOfEach((await this.timerLists.all(timerListOf(complaintId))).map((e) => e.data), (t) => t.timerId);
   }
 
   /** The complaint's timers not done yet, earliest first: its slots, then a point read per timer. */
@@ -273,6 +263,6 @@ export class TermRepository {
    */
   async breaches(organizationId: string, limit = 1_000): Promise<OverdueEntry[]> {
     const { entries } = await this.overdue.page(overdueListOf(organizationId), { limit, newestFirst: true });
-    return uniqueBy(entries.map((e) => e.data), (b) => b.termId);
+    return firstOfEach(entries.map((e) => e.data), (b) => b.termId);
   }
 }

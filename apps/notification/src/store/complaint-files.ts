@@ -1,6 +1,5 @@
 import type { Connection } from 'mongoose';
-import { SlotList } from '@shagym/service-kit';
-import { uniqueItems } from './slot-marks';
+import { firstOfEach, SlotList } from '@shagym/service-kit';
 import { foldFile, type ComplaintFact, type ComplaintFile } from '../domain/complaint-file';
 
 type FactData = Omit<ComplaintFact, 'id'>;
@@ -80,7 +79,7 @@ export class ComplaintFileRepository {
   }
 
   private async load(complaintId: string): Promise<ComplaintFact[]> {
-    return uniqueItems(await this.facts.all(fileList(complaintId))).map((s) => ({ id: s.itemId, ...s.data }));
+    return (await this.facts.all(fileList(complaintId))).map((s) => ({ id: s.itemId, ...s.data }));
   }
 
   /**
@@ -89,7 +88,7 @@ export class ComplaintFileRepository {
    */
   async complaintIdsOf(recipientKey: string, first: number): Promise<string[]> {
     const { entries } = await this.filed.page(complainantList(recipientKey), { limit: first, newestFirst: true });
-    return uniqueItems(entries)
+    return firstOfEach(entries, (e) => e.itemId)
       .sort((a, b) => b.data.submittedAt.localeCompare(a.data.submittedAt) || b.n - a.n)
       .map((e) => e.data.complaintId);
   }

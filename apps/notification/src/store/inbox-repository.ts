@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
-import { SlotList, type SlotEntry } from '@shagym/service-kit';
+import { firstOfEach, SlotList, type SlotEntry } from '@shagym/service-kit';
 import type { InboxMessage } from '../domain/messages';
-import { slotOf, uniqueItems } from './slot-marks';
+import { slotOf } from './slot-marks';
 
 type MessageData = Omit<InboxMessage, 'id' | 'recipientKey'>;
 /** A read mark: the slot's `at` is when it was read. */
@@ -57,7 +57,7 @@ export class InboxRepository {
    */
   async list(recipientKey: string, opts: { unreadOnly: boolean; first: number }): Promise<InboxItem[]> {
     if (!opts.unreadOnly) {
-      const entries = uniqueItems((await this.messages.page(inboxList(recipientKey), { limit: opts.first, newestFirst: true })).entries);
+      const entries = firstOfEach((await this.messages.page(inboxList(recipientKey), { limit: opts.first, newestFirst: true })).entries, (e) => e.itemId);
       const readAt = await Promise.all(entries.map((e) => this.readAt(recipientKey, e.itemId)));
       return newestFirst(entries.map((e, i) => toItem(recipientKey, e, readAt[i] ?? null)));
     }
@@ -117,7 +117,7 @@ export class InboxRepository {
       const read = await Promise.all(entries.map((e) => slotOf(this.reads, readsList(recipientKey), e.itemId)));
       found.push(...entries.filter((_, i) => read[i] === null));
     }
-    return uniqueItems(found).slice(0, wanted);
+    return firstOfEach(found, (e) => e.itemId).slice(0, wanted);
   }
 }
 

@@ -13,11 +13,3 @@ export async function slotOf(list: SlotList<unknown>, name: string, itemId: stri
   return mark?.n ?? null;
 }
 
-/**
- * Entries with their first slot only: two writers appending one item at the same instant
- * (possible only around a consumer-group rebalance, service-kit slots.ts) may both write it.
- */
-export function uniqueItems<E extends { itemId: string }>(entries: E[]): E[] {
-  const seen = new Set<string>();
-  return entries.filter((e) => !seen.has(e.itemId) && Boolean(seen.add(e.itemId)));
-}

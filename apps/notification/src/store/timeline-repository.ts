@@ -1,6 +1,5 @@
 import type { Connection } from 'mongoose';
 import { SlotList } from '@shagym/service-kit';
-import { uniqueItems } from './slot-marks';
 import { sortTimeline, type TimelineEntry } from '../domain/timeline';
 
 type EntryData = Omit<TimelineEntry, 'id'>;
@@ -32,7 +31,7 @@ export class TimelineRepository {
 
   /** In the order things happened (R11), whatever order the events arrived in. */
   async forComplaint(complaintId: string): Promise<TimelineEntry[]> {
-    const slots = uniqueItems(await this.entries.all(timelineList(complaintId)));
+    const slots = await this.entries.all(timelineList(complaintId));
     return sortTimeline(slots.map((s) => ({ id: s.itemId, ...s.data })));
   }
 }
