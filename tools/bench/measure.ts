@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import type { Submission } from '../faults/load';
 
 export interface LoadFigures {
   requests: number;
@@ -159,4 +160,37 @@ export async function cpuOver(pids: Record<string, number | undefined>, seconds:
     if (Number.isFinite(d)) percentOfOneCore[n] = round((d / wall) * 100, 2);
   }
   return { seconds: round(wall, 1), percentOfOneCore, total: round(Object.values(percentOfOneCore).reduce((a, b) => a + b, 0), 2) };
+}
+
+/** When each complaint reached each stage (epoch ms), by complaint id. */
+export type StageTimes = ReadonlyMap<string, { submitted?: number; registered?: number; assigned?: number; deadline?: number; timeline?: number }>;
+
+/**
+ * Milliseconds from sending to each stage, over submissions: percentiles of those that got
+ * there, how many completed (timeline) and at what rate. One summary for the write and load parts.
+ */
+export function stageFigures(subs: Submission[], seen: StageTimes) {
+  const of = (f: (s: Submission) => number | undefined) => {
+    const v = subs.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((x, y) => x - y);
+    return { n: v.length, p50: round(percentile(v, 50)), p95: round(percentile(v, 95)), p99: round(percentile(v, 99)), max: round(v.at(-1) ?? NaN) };
+  };
+  const at = (s: Submission, k: 'submitted' | 'registered' | 'assigned' | 'deadline' | 'timeline') => {
+    const t = s.complaintId ? seen.get(s.complaintId)?.[k] : undefined;
+    return t === undefined ? undefined : t - s.sentAt;
+  };
+  const done = subs.map((s) => (s.complaintId ? seen.get(s.complaintId)?.timeline : undefined)).filter((x): x is number => x !== undefined);
+  const first = Math.min(...subs.map((s) => s.sentAt));
+  return {
+    submitted: subs.length,
+    acknowledged: subs.filter((s) => s.complaintId).length,
+    completed: done.length,
+    ackMs: of((s) => (s.ackedAt ? s.ackedAt - s.sentAt : undefined)),
+    /** Only where the stage times include the publication of `complaint.submitted` (the load part). */
+    publishedMs: of((s) => at(s, 'submitted')),
+    registeredMs: of((s) => at(s, 'registered')),
+    assignedMs: of((s) => at(s, 'assigned')),
+    deadlineSetMs: of((s) => at(s, 'deadline')),
+    timelineMs: of((s) => at(s, 'timeline')),
+    completedPerSecond: done.length ? round(done.length / ((Math.max(...done) - first) / 1000), 2) : 0,
+  };
 }

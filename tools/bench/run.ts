@@ -19,7 +19,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { as, createTestIssuer, freePort, gqlOk, IDENTITIES, isolatedEnv, ProcessStack, SEEDED, waitFor } from '@shagym/testing';
 import { SteadyLoad, type Submission } from '../faults/load';
-import { hammer, percentile, round, RssSampler, type LoadFigures } from './measure';
+import { hammer, round, RssSampler, stageFigures, type LoadFigures, type StageTimes } from './measure';
 import { benchInfra } from './private-infra';
 import { runScale, SCALE_CFG, scaleMarkdown } from './scale';
 import { storeShapes } from './store';
@@ -223,28 +223,10 @@ async function runClassic(results: Record<string, unknown>) {
         }
         return seen;
       };
-      const summarize = (subs: Submission[], seen: Awaited<ReturnType<typeof stages>>) => {
-        const of = (f: (s: Submission) => number | undefined) => {
-          const v = subs.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((x, y) => x - y);
-          return { n: v.length, p50: round(percentile(v, 50)), p95: round(percentile(v, 95)), p99: round(percentile(v, 99)), max: round(v.at(-1) ?? NaN) };
-        };
-        const at = (s: Submission, k: 'registered' | 'assigned' | 'deadline' | 'timeline') => {
-          const t = s.complaintId ? seen.get(s.complaintId)?.[k] : undefined;
-          return t === undefined ? undefined : t - s.sentAt;
-        };
-        const done = subs.map((s) => (s.complaintId ? seen.get(s.complaintId)?.timeline : undefined)).filter((x): x is number => x !== undefined);
-        const first = Math.min(...subs.map((s) => s.sentAt));
-        return {
-          submitted: subs.length,
-          acknowledged: subs.filter((s) => s.complaintId).length,
-          completed: done.length,
-          ackMs: of((s) => (s.ackedAt ? s.ackedAt - s.sentAt : undefined)),
-          registeredMs: of((s) => at(s, 'registered')),
-          assignedMs: of((s) => at(s, 'assigned')),
-          deadlineSetMs: of((s) => at(s, 'deadline')),
-          timelineMs: of((s) => at(s, 'timeline')),
-          completedPerSecond: done.length ? round(done.length / ((Math.max(...done) - first) / 1000), 2) : 0,
-        };
+      // The write part's stage times have no publication time: leave that figure out.
+      const summarize = (subs: Submission[], seen: StageTimes) => {
+        const { publishedMs: _none, ...figures } = stageFigures(subs, seen);
+        return figures;
       };
       const write: Record<string, unknown> = {};
       say(`write path: ${CFG.fixedCount} complaints at ${CFG.fixedRate}/s`);

@@ -11,8 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { as, gql, IDENTITIES, portalSubmission, randomIin, type TestIssuer } from '@shagym/testing';
-import { post, SteadyLoad, SUBMIT, type Submission } from '../faults/load';
-import { cpuOver, hammer, percentile, round, RssSampler, type LoadFigures } from './measure';
+import { post, SteadyLoad, SUBMIT } from '../faults/load';
+import { cpuOver, hammer, round, RssSampler, stageFigures, type LoadFigures } from './measure';
 import { collectionsById, type CollectionRow } from './store';
 import type { StageTracker } from './tracker';
 
@@ -303,32 +303,6 @@ async function measureReads(ctx: ScaleContext, pop: Population): Promise<Record<
   return reads;
 }
 
-/** Milliseconds from sending to each stage, over submissions; percentiles of those that got there. */
-function stageFigures(subs: Submission[], tracker: StageTracker) {
-  const of = (f: (s: Submission) => number | undefined) => {
-    const v = subs.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((x, y) => x - y);
-    return { n: v.length, p50: round(percentile(v, 50)), p95: round(percentile(v, 95)), p99: round(percentile(v, 99)), max: round(v.at(-1) ?? NaN) };
-  };
-  const at = (s: Submission, k: 'submitted' | 'registered' | 'assigned' | 'deadline' | 'timeline') => {
-    const t = s.complaintId ? tracker.seen.get(s.complaintId)?.[k] : undefined;
-    return t === undefined ? undefined : t - s.sentAt;
-  };
-  const done = subs.map((s) => (s.complaintId ? tracker.seen.get(s.complaintId)?.timeline : undefined)).filter((x): x is number => x !== undefined);
-  const first = Math.min(...subs.map((s) => s.sentAt));
-  return {
-    submitted: subs.length,
-    acknowledged: subs.filter((s) => s.complaintId).length,
-    completed: done.length,
-    ackMs: of((s) => (s.ackedAt ? s.ackedAt - s.sentAt : undefined)),
-    publishedMs: of((s) => at(s, 'submitted')),
-    registeredMs: of((s) => at(s, 'registered')),
-    assignedMs: of((s) => at(s, 'assigned')),
-    deadlineSetMs: of((s) => at(s, 'deadline')),
-    timelineMs: of((s) => at(s, 'timeline')),
-    completedPerSecond: done.length ? round(done.length / ((Math.max(...done) - first) / 1000), 2) : 0,
-  };
-}
-
 async function measureLoad(ctx: ScaleContext, pop: Population): Promise<Record<string, unknown>> {
   const { say, tracker } = ctx;
   const load: Record<string, unknown> = { storedBefore: pop.ids.length };
@@ -347,7 +321,7 @@ async function measureLoad(ctx: ScaleContext, pop: Population): Promise<Record<s
     const ids = steady.acknowledged.map((s) => s.complaintId!);
     const waited = await tracker.waitFor(ids, 'timeline', { timeoutMs: SCALE_CFG.drainTimeoutS * 1000, stallMs: SCALE_CFG.stallS * 1000, label: `load ${rate}/s`, say });
     rss.stop();
-    const f = stageFigures(steady.submissions, tracker);
+    const f = stageFigures(steady.submissions, tracker.seen);
     load.sustained = {
       rate,
       seconds: sustainedS,
