@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { TOPICS, topicName, type TopicId } from '@shagym/contracts';
-import { createLogger, ensureTopics } from '@shagym/service-kit';
+import { createLogger, ensureTopics, mongoOptions } from '@shagym/service-kit';
 
 /** The brokers and database the jest global setup started (tools/infra). */
 export function infraEnv(): { KAFKA_BROKERS: string; MONGO_URL: string } {
@@ -65,3 +65,18 @@ export function isolatedEnv(label: string): IsolatedEnv {
 }
 
 export const ALL_TOPICS = Object.keys(TOPICS) as TopicId[];
+
+/**
+ * `n` separate connections to one database of the real store (`monitorCommands` on, so a test
+ * can see the filters sent): writers on them race as separate processes would.
+ */
+export function storeConnections(dbName: string, n = 3): Promise<Connection[]> {
+  const { MONGO_URL } = infraEnv();
+  return Promise.all(Array.from({ length: n }, () => mongoose.createConnection(MONGO_URL, mongoOptions(dbName, true)).asPromise()));
+}
+
+/** Drops the database the connections share, then closes them. */
+export async function dropAndClose(conns: readonly Connection[]): Promise<void> {
+  await conns[0]?.dropDatabase();
+  await Promise.all(conns.map((c) => c.close()));
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { complaintAssigned, complaintRegistered, complaintSubmitted, infraEnv } from './index';
+import { complaintAssigned, complaintRegistered, complaintSubmitted, dropAndClose, infraEnv, storeConnections } from './index';
 import { ComplaintAccess, COMPLAINT_PARTIES_SLOTS_MIGRATION, ConcurrencyError, EVENT_LOG_SLOTS_MIGRATION, EventLog, slotId, createLogger, runMigrations, mongoOptions, SlotList } from '@shagym/service-kit';
 
 /**
@@ -15,12 +15,9 @@ describe('key-first store on FerretDB', () => {
   let conns: Connection[];
 
   beforeAll(async () => {
-    conns = await Promise.all([0, 1, 2].map(() => mongoose.createConnection(MONGO_URL, mongoOptions(dbName)).asPromise()));
+    conns = await storeConnections(dbName);
   });
-  afterAll(async () => {
-    await conns[0]!.dropDatabase();
-    await Promise.all(conns.map((c) => c.close()));
-  });
+  afterAll(() => dropAndClose(conns));
   const conn = () => conns[0]!;
 
   describe('EventLog', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { complaintRegistered, infraEnv } from '@shagym/testing';
+import { complaintRegistered, dropAndClose, infraEnv, storeConnections } from '@shagym/testing';
 import { createLogger, ensureIndexes, mongoOptions, runMigrations } from '@shagym/service-kit';
 import type { TermRecord } from '../domain/deadline';
 import type { PlannedTimer } from '../domain/term';
@@ -21,13 +21,10 @@ describe('deadline store on FerretDB (key-first)', () => {
   let conns: Connection[];
 
   beforeAll(async () => {
-    conns = await Promise.all([0, 1, 2].map(() => mongoose.createConnection(MONGO_URL, { ...mongoOptions(dbName), monitorCommands: true }).asPromise()));
+    conns = await storeConnections(dbName);
     await ensureIndexes(new TermRepository(conns[0]!).models);
   });
-  afterAll(async () => {
-    await conns[0]!.dropDatabase();
-    await Promise.all(conns.map((c) => c.close()));
-  });
+  afterAll(() => dropAndClose(conns));
 
   const term = (complaintId: string, organizationId = 'org-s'): TermRecord => ({
     termId: randomUUID(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { createLogger, mongoOptions, runMigrations } from '@shagym/service-kit';
-import { complaintAnswered, complaintRefused, infraEnv } from '@shagym/testing';
+import { complaintAnswered, complaintRefused, dropAndClose, infraEnv, storeConnections } from '@shagym/testing';
 import { INTAKE_MIGRATIONS, IntakeFactsRepository, MATTER_FIRSTS_MIGRATION, matterId } from './intake-facts';
 
 /**
@@ -17,12 +17,9 @@ describe('intake facts, key-first, on FerretDB', () => {
 
   beforeAll(async () => {
     // Monitored, so that a test can see the filters the repository sends.
-    conns = await Promise.all([0, 1, 2].map(() => mongoose.createConnection(MONGO_URL, mongoOptions(dbName, true)).asPromise()));
+    conns = await storeConnections(dbName);
   });
-  afterAll(async () => {
-    await conns[0]!.dropDatabase();
-    await Promise.all(conns.map((c) => c.close()));
-  });
+  afterAll(() => dropAndClose(conns));
 
   it('keeps the first complaint about a matter when many are filed at once from three connections', async () => {
     const repos = conns.map((c) => new IntakeFactsRepository(c));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { createLogger, mongoOptions, runMigrations } from '@shagym/service-kit';
-import { infraEnv } from '@shagym/testing';
+import { dropAndClose, infraEnv, storeConnections } from '@shagym/testing';
 import { COMPLAINT_FACTS_SLOTS_MIGRATION, ComplaintFactsRepository } from './complaint-facts';
 import { DirectoryRepository } from './directory-repository';
 import { WORKLOAD_SLOTS_MIGRATION, WorkloadRepository, type WorkloadFact } from './workload-repository';
@@ -20,12 +20,9 @@ describe('routing store on FerretDB', () => {
   let conns: Connection[];
 
   beforeAll(async () => {
-    conns = await Promise.all([0, 1, 2].map(() => mongoose.createConnection(MONGO_URL, mongoOptions(dbName)).asPromise()));
+    conns = await storeConnections(dbName);
   });
-  afterAll(async () => {
-    await conns[0]!.dropDatabase();
-    await Promise.all(conns.map((c) => c.close()));
-  });
+  afterAll(() => dropAndClose(conns));
 
   const fact = (officialId: string, complaintId: string, delta: 1 | -1, eventId = randomUUID()): WorkloadFact => ({
     _id: `${eventId}:${officialId}:${delta > 0 ? 'open' : 'close'}`,
