@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { decodeEvent, topicName, topicOf, type DomainEvent, type TopicId } from '@shagym/contracts';
 import { isDuplicateKey } from './mongo';
-import { hasCollection, type Migration } from './migrations';
+import { dropSecondaryIndexes, hasCollection, type Migration } from './migrations';
 import { readSlots } from './slots';
 
 /**
@@ -213,10 +213,8 @@ export const EVENT_LOG_SLOTS_MIGRATION: Migration = {
   description: 'event_log documents re-keyed from event id to aggregate:version',
   async run(conn) {
     if (!(await hasCollection(conn, 'event_log'))) return 0;
+    await dropSecondaryIndexes(conn, 'event_log');
     const coll = conn.db!.collection<StoredEvent>('event_log');
-    for (const index of await coll.indexes()) {
-      if (index.name && index.name !== '_id_') await coll.dropIndex(index.name);
-    }
     let moved = 0;
     for await (const old of coll.find({ eventId: { $exists: false } })) {
       const slot: StoredEvent = { ...old, _id: slotId(old.aggregateId, old.version), eventId: old._id };

@@ -46,3 +46,16 @@ export async function hasCollection(conn: Connection, name: string): Promise<boo
   const found = await conn.db!.listCollections({ name }, { nameOnly: true }).toArray();
   return found.length > 0;
 }
+
+/**
+ * Drops every index of the collection but `_id`, if the collection exists. Indexes an earlier
+ * version created go: FerretDB never uses them and maintains them on every write, and an old
+ * unique index would refuse a document re-keyed under its new `_id`.
+ */
+export async function dropSecondaryIndexes(conn: Connection, collection: string): Promise<void> {
+  if (!(await hasCollection(conn, collection))) return;
+  const coll = conn.db!.collection(collection);
+  for (const index of await coll.indexes()) {
+    if (index.name && index.name !== '_id_') await coll.dropIndex(index.name);
+  }
+}

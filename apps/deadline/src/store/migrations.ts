@@ -1,5 +1,4 @@
-import type { Connection } from 'mongoose';
-import { hasCollection, type Migration } from '@shagym/service-kit';
+import { dropSecondaryIndexes, hasCollection, type Migration } from '@shagym/service-kit';
 import type { DueTimer } from '../domain/deadline';
 import { ParkedTermRepository, parkedListOf } from './parked-term-repository';
 import { overdueListOf, TermRepository, timerListOf, toDueTimer } from './term-repository';
@@ -15,14 +14,6 @@ import { overdueListOf, TermRepository, timerListOf, toDueTimer } from './term-r
  */
 
 const OLD_INDEXED = ['deadline_terms', 'deadline_timers', 'deadline_timer_leases', 'deadline_parked_terms'];
-
-async function dropSecondaryIndexes(conn: Connection, collection: string): Promise<void> {
-  if (!(await hasCollection(conn, collection))) return;
-  const coll = conn.db!.collection(collection);
-  for (const index of await coll.indexes()) {
-    if (index.name && index.name !== '_id_') await coll.dropIndex(index.name);
-  }
-}
 
 /** Runs `fn` over the groups, `width` at a time (one list per group: appends within a list stay in order). */
 async function eachGroup<T>(groups: Map<string, T[]>, width: number, fn: (key: string, items: T[]) => Promise<void>): Promise<void> {

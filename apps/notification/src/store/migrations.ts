@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { hasCollection, type Logger, type Migration } from '@shagym/service-kit';
+import { dropSecondaryIndexes, hasCollection, type Logger, type Migration } from '@shagym/service-kit';
 import type { ComplaintFact } from '../domain/complaint-file';
 import type { InboxMessage, Preferences } from '../domain/messages';
 import type { TimelineEntry } from '../domain/timeline';
@@ -111,9 +111,7 @@ export const NOTIFICATION_SLOTS_MIGRATION: Migration = {
     });
 
     for (const name of ['deliveries', 'delivery_attempts', 'delivery_attempt_outcomes']) {
-      if (!(await hasCollection(conn, name))) continue;
-      const coll = conn.db!.collection(name);
-      for (const index of await coll.indexes()) if (index.name && index.name !== '_id_') await coll.dropIndex(index.name);
+      await dropSecondaryIndexes(conn, name);
     }
     logger.info({ moved }, 'notification data moved to slot lists');
     return moved;

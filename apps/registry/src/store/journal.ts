@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { countSlots, hasCollection, isDuplicateKey, readSlots, type Migration } from '@shagym/service-kit';
+import { countSlots, dropSecondaryIndexes, hasCollection, isDuplicateKey, readSlots, type Migration } from '@shagym/service-kit';
 import { entryHash, GENESIS_HASH, type ChainedEntry, type JournalKind } from '../domain/journal-chain';
 
 /** One document per number, keyed `<journal>:<org>:<year>:<seq>`: inserting it is what takes the number. */
@@ -222,11 +222,9 @@ export const JOURNAL_SLOTS_MIGRATION: Migration = {
   description: 'journal_entries re-keyed to <journal>:<org>:<year>:<padded seq>, with journal_marks by complaint',
   async run(conn) {
     if (!(await hasCollection(conn, 'journal_entries'))) return 0;
+    await dropSecondaryIndexes(conn, 'journal_entries');
     const entries = conn.db!.collection<JournalEntryDoc>('journal_entries');
     const marks = conn.db!.collection<JournalMarkDoc>('journal_marks');
-    for (const index of await entries.indexes()) {
-      if (index.name && index.name !== '_id_') await entries.dropIndex(index.name);
-    }
     const ignoreDuplicate = (err: unknown) => {
       if (!isDuplicateKey(err)) throw err;
     };
