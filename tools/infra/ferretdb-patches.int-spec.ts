@@ -10,6 +10,8 @@ import { infraEnv } from '@shagym/testing';
  * - 0002 closes each update statement's iterator when the statement is done: without it, an
  *   update command of more than ~100 statements waits forever for a pooled connection and the
  *   whole server stops answering.
+ * - 0003 pushes `{_id: {$in: [...]}}` and `{_id: {$eq: v}}` down to the same index, so a batch
+ *   of point reads (a DataLoader batch, a window of slots) is one command, not one per id.
  */
 describe('the embedded store with our patches', () => {
   const { MONGO_URL } = infraEnv();
@@ -38,6 +40,37 @@ describe('the embedded store with our patches', () => {
     expect(text).not.toMatch(/\bSCAN\b/);
     const found = await conn.db!.collection('probe').findOne({ _id: 'complaint:321' as never });
     expect(found).toMatchObject({ n: 321 });
+  });
+
+  it('find by _id $in is one index search per id and returns exactly the ids that exist (patch 0003)', async () => {
+    const ids = ['complaint:3', 'complaint:450', 'complaint:17', 'complaint:absent'];
+    const text = await plan({ find: 'probe', filter: { _id: { $in: ids } } });
+    expect(text).toMatch(/SEARCH \S+ USING INDEX \S+__id_ \(<expr>=\?\)/);
+    expect(text).not.toMatch(/\bSCAN\b/);
+    const found = await conn.db!.collection<{ _id: string; n: number }>('probe').find({ _id: { $in: ids } }).toArray();
+    expect(found.map((d) => d.n).sort((a, b) => a - b)).toEqual([3, 17, 450]);
+  });
+
+  it('find by _id $eq is an index search too (patch 0003)', async () => {
+    const text = await plan({ find: 'probe', filter: { _id: { $eq: 'complaint:42' } } });
+    expect(text).toMatch(/USING INDEX \S+__id_/);
+    expect(await conn.db!.collection('probe').findOne({ _id: { $eq: 'complaint:42' } as never })).toMatchObject({ n: 42 });
+  });
+
+  it('$in on _id with another field, or with a non-string value, is not pushed down and still filters right', async () => {
+    const probe = conn.db!.collection<{ _id: string; n: number }>('probe');
+    expect(await plan({ find: 'probe', filter: { _id: { $in: ['complaint:3'] }, n: 3 } })).not.toMatch(/USING INDEX/);
+    expect(await probe.find({ _id: { $in: ['complaint:3', 'complaint:4'] }, n: 4 }).toArray()).toEqual([{ _id: 'complaint:4', n: 4 }]);
+    expect(await probe.find({ _id: { $in: ['complaint:5', 5 as never] } }).toArray()).toEqual([{ _id: 'complaint:5', n: 5 }]);
+  });
+
+  it('deleteMany by _id $in deletes exactly those (patch 0003)', async () => {
+    const probe = conn.db!.collection<{ _id: string; n: number }>('probe');
+    await probe.insertMany([{ _id: 'gone:1', n: -1 }, { _id: 'gone:2', n: -2 }, { _id: 'kept:3', n: -3 }]);
+    const res = await probe.deleteMany({ _id: { $in: ['gone:1', 'gone:2', 'gone:absent'] } });
+    expect(res.deletedCount).toBe(2);
+    expect(await probe.findOne({ _id: 'kept:3' })).toMatchObject({ n: -3 });
+    await probe.deleteOne({ _id: 'kept:3' });
   });
 
   it('a filter on another field still scans (why the data model is key-first)', async () => {

@@ -28,11 +28,22 @@ describe('key-first classifier', () => {
     expect(v!.why).toMatch(/organizationId, year/);
   });
 
-  it('flags {_id: {$in}}, {_id: {$eq}} and _id with another field', () => {
-    const found = violations([find({ _id: { $in: ['a', 'b'] } }), find({ _id: { $eq: 'a' } }), find({ _id: 'a', status: 'OPEN' })], []);
-    expect(found.map((v) => v.shape)).toEqual(['{_id: {$in: ?}}', '{_id: {$eq: ?}}', '{_id: ?, status: ?}']);
-    expect(found[0]!.why).toMatch(/\$in/);
-    expect(found[2]!.why).toMatch(/together with status/);
+  it('accepts {_id: {$in: [ids]}} and {_id: {$eq: id}}: FerretDB patch 0003 looks them up in the _id index', () => {
+    expect(violations([find({ _id: { $in: ['a', 'b', { $oid: '65f000000000000000000001' }] } }), find({ _id: { $eq: 'a' } })], [])).toEqual([]);
+  });
+
+  it('flags $in with a value the index cannot look up, an oversized $in, other operators and _id with another field', () => {
+    const tooMany = Array.from({ length: 1001 }, (_, i) => `c${i}`);
+    const found = violations(
+      [find({ _id: { $in: ['a', 7] } }), find({ _id: { $in: tooMany } }), find({ _id: { $gt: 'a' } }), find({ _id: 'a', status: 'OPEN' })],
+      [],
+    );
+    expect(found.map((v) => v.why)).toEqual([
+      expect.stringMatching(/not a string or ObjectId/),
+      expect.stringMatching(/1001 values/),
+      expect.stringMatching(/\$gt/),
+      expect.stringMatching(/together with status/),
+    ]);
   });
 
   it('flags an _id that FerretDB does not push down (number, date, sub-document)', () => {

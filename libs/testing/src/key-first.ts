@@ -76,7 +76,15 @@ function isPointValue(v: unknown): boolean {
   return isPlainObject(v) && Object.keys(v).length === 1 && typeof v.$oid === 'string';
 }
 
-/** Why a filter is not exactly `{_id: <string or ObjectId>}`; null when it is. */
+/** At most this many ids in one `$in` are pushed down (FerretDB patch 0003). */
+export const MAX_IDS_PUSHED_DOWN = 1000;
+
+/**
+ * Why a filter is not a point read by `_id`; null when it is. Point reads are `{_id: v}`,
+ * `{_id: {$eq: v}}` and `{_id: {$in: [v, …]}}` (at most MAX_IDS_PUSHED_DOWN) with string or
+ * ObjectId values: FerretDB looks these up in the `_id` index (patches 0001 and 0003), and so
+ * does MongoDB.
+ */
 export function whyNotPoint(filter: unknown): string | null {
   if (!isPlainObject(filter)) return 'the filter is not a document';
   const keys = Object.keys(filter);
@@ -87,7 +95,14 @@ export function whyNotPoint(filter: unknown): string | null {
   if (isPointValue(id)) return null;
   if (isPlainObject(id) && !isEjsonValue(id)) {
     const ops = Object.keys(id);
-    if (ops.some((k) => k.startsWith('$'))) return `_id with ${ops.join(', ')}: only {_id: <value>} is pushed down (a batch is many point reads)`;
+    if (ops.length === 1 && ops[0] === '$eq') return isPointValue(id.$eq) ? null : '_id $eq a value that is not a string or ObjectId';
+    if (ops.length === 1 && ops[0] === '$in') {
+      const values = id.$in;
+      if (!Array.isArray(values) || !values.length) return '_id $in without values';
+      if (values.length > MAX_IDS_PUSHED_DOWN) return `_id $in of ${values.length} values: at most ${MAX_IDS_PUSHED_DOWN} are pushed down`;
+      return values.every(isPointValue) ? null : '_id $in with a value that is not a string or ObjectId';
+    }
+    if (ops.some((k) => k.startsWith('$'))) return `_id with ${ops.join(', ')}: only {_id: v}, {_id: {$eq: v}} and {_id: {$in: [...]}} are pushed down`;
     return '_id is a sub-document: only a string or ObjectId _id is pushed down';
   }
   return `_id is ${Array.isArray(id) ? 'an array' : isEjsonValue(id) ? Object.keys(id as object)[0] : typeof id}: only a string or ObjectId _id is pushed down`;

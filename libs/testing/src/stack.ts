@@ -69,7 +69,10 @@ export class ProcessStack {
     this.bundle([name]);
     const port = this.procs.get(name)?.port ?? (await freePort());
     const log = createWriteStream(join(this.logDir, `${this.iso.id}.${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist', 'apps', name, 'main.js')], {
+    // STACK_NODE_ARGS: extra Node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
+    // to profile a bench run (Node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(ROOT, 'dist', 'apps', name, 'main.js')], {
       // Each service in the test's own database, as in production each has its own.
       env: {
         ...process.env,
