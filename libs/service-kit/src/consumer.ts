@@ -110,21 +110,36 @@ export class EventConsumer {
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { inbox } = this.deps;
+    const group = this.groupId;
+    // Decoded once; what the group handled before (a redelivery) is found in one read for the
+    // whole batch, and what it handles now is recorded in one insert before each commit.
+    const decoded = batch.messages.map((message) => ({ message, decoded: decodeEvent(message.value) }));
+    const ids = decoded.flatMap((d) => (d.decoded.ok && this.spec.handlers[d.decoded.event.type] ? [d.decoded.event.id] : []));
+    const seen = await inbox.seenOf(group, ids);
+    const handled: { eventId: string; type: string }[] = [];
     let done: string | null = null;
     let committedAt = Date.now();
     const commit = async () => {
       if (done === null) return;
+      // The inbox first: an offset is committed only once what it covers is recorded.
+      await inbox.recordAll(group, handled.splice(0));
       await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next(done) }] }] });
       done = null;
       committedAt = Date.now();
     };
-    for (const message of batch.messages) {
+    for (const { message, decoded: d } of decoded) {
       if (!isRunning() || isStale() || this.stopping) break;
-      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      const outcome = await this.handleMessage(batch.topic, batch.partition, message, d, seen, heartbeat);
+      if (outcome) {
+        handled.push(outcome);
+        // The same event twice in one batch (a re-publish) is handled once.
+        seen.add(outcome.eventId);
+      }
       resolveOffset(message.offset);
       // The effect is stored: the offset may be committed. One commit per batch (or per second
       // of a long one), not per message: a commit is a round trip to the broker, and what a
-      // crash replays is dropped by the inbox.
+      // crash replays is dropped by the inbox, or else by the handlers' own idempotence.
       done = message.offset;
       if (Date.now() - committedAt >= COMMIT_EVERY_MS) await commit();
       // A long batch must not outlive the session: kafkajs sends at most one heartbeat per
@@ -134,41 +149,47 @@ export class EventConsumer {
     await commit();
   }
 
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
-    const { logger, metrics, inbox } = this.deps;
+  /** Handles one message; returns the event to record in the inbox when its handler ran. */
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    decoded: ReturnType<typeof decodeEvent>,
+    seen: ReadonlySet<string>,
+    heartbeat: () => Promise<void>,
+  ): Promise<{ eventId: string; type: string } | null> {
+    const { logger, metrics } = this.deps;
     const group = this.groupId;
-    const decoded = decodeEvent(message.value);
     if (!decoded.ok) {
       await this.deadLetter(topic, partition, message, decoded.reason, decoded.type, decoded.id);
-      return;
+      return null;
     }
     const event = decoded.event;
     const handler = this.spec.handlers[event.type] as ((e: DomainEvent) => Promise<void>) | undefined;
     if (!handler) {
       metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'skipped' });
-      return;
+      return null;
     }
-    await runWithContext({ correlationId: event.correlationId, causationId: event.id }, async () => {
+    if (seen.has(event.id)) {
+      metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'duplicate' });
+      return null;
+    }
+    return runWithContext({ correlationId: event.correlationId, causationId: event.id }, async () => {
       const maxAttempts = this.spec.maxAttempts ?? 6;
       const firstTry = Date.now();
       for (let attempt = 1; ; attempt++) {
         try {
-          if (await inbox.seen(group, event.id)) {
-            metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'duplicate' });
-            return;
-          }
           await handler(event);
-          await inbox.record(group, event.id, event.type);
           metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'handled' });
           logger.debug({ eventId: event.id, type: event.type, subject: event.subject }, 'event handled');
-          return;
+          return { eventId: event.id, type: event.type };
         } catch (err) {
           const infra = isInfrastructureError(err);
           const later = err instanceof RetryLaterError && Date.now() - firstTry < err.retryForMs;
           if (err instanceof PermanentError || (!infra && !later && attempt >= maxAttempts) || this.stopping) {
             if (this.stopping && !(err instanceof PermanentError)) throw err; // redelivered after restart
             await this.deadLetter(topic, partition, message, `handler failed: ${(err as Error).message}`, event.type, event.id);
-            return;
+            return null;
           }
           const delay = Math.min(200 * 2 ** Math.min(attempt, 8), 10_000);
           logger.warn({ err, attempt, eventId: event.id, type: event.type, infra }, 'event handler failed, retrying');

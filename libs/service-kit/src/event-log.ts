@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { decodeEvent, topicName, topicOf, type DomainEvent, type TopicId } from '@shagym/contracts';
 import { isDuplicateKey } from './mongo';
 import { dropSecondaryIndexes, hasCollection, type Migration } from './migrations';
-import { readSlots } from './slots';
+import { MAX_IDS_PER_READ, readSlots } from './slots';
 
 /**
  * The append-only log of the facts a service produces, which doubles as its transactional
@@ -157,15 +157,13 @@ export class EventLog {
   }
 
   /**
-   * Marks events as handed to Kafka: one update by `_id` each, sent in bulks of 50 (FerretDB
-   * holds a connection per statement of a command; see tools/infra/ferretdb/patches/0002).
+   * Marks events as handed to Kafka: one update of `{_id: {$in}}` per 500 (a point read per id:
+   * tools/infra/ferretdb/patches/0003).
    */
   async markPublished(ids: string[], at = new Date()): Promise<void> {
-    for (let i = 0; i < ids.length; i += 50) {
-      await this.model.bulkWrite(
-        ids.slice(i, i + 50).map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { publishedAt: at } } } })),
-        { ordered: false },
-      );
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_READ) {
+      const chunk = ids.slice(i, i + MAX_IDS_PER_READ);
+      await this.model.collection.updateMany({ _id: { $in: chunk } } as never, { $set: { publishedAt: at } });
     }
   }
 

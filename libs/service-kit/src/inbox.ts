@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { insertOnce } from './mongo';
+import { isDuplicateKey } from './mongo';
+import { readByIds } from './slots';
 
 /**
  * Remembers which events a consumer group has fully handled, so that a redelivered event
@@ -33,10 +34,29 @@ export class Inbox {
   }
 
   async seen(group: string, eventId: string): Promise<boolean> {
-    return (await this.model.exists({ _id: `${group}:${eventId}` })) !== null;
+    return (await this.seenOf(group, [eventId])).has(eventId);
+  }
+
+  /** Which of the events the group has handled: one read for a whole Kafka batch. */
+  async seenOf(group: string, eventIds: readonly string[]): Promise<Set<string>> {
+    if (!eventIds.length) return new Set();
+    const docs = await readByIds<ProcessedEvent>(this.model, eventIds.map((id) => `${group}:${id}`), { _id: 1, eventId: 1 });
+    return new Set([...docs.values()].map((d) => d.eventId));
   }
 
   async record(group: string, eventId: string, type: string): Promise<void> {
-    await insertOnce(this.model, { _id: `${group}:${eventId}`, group, eventId, type, processedAt: new Date() });
+    await this.recordAll(group, [{ eventId, type }]);
+  }
+
+  /** Records handled events in one insert; those recorded already are left as they are. */
+  async recordAll(group: string, events: readonly { eventId: string; type: string }[]): Promise<void> {
+    if (!events.length) return;
+    const processedAt = new Date();
+    const docs = events.map(({ eventId, type }) => ({ _id: `${group}:${eventId}`, group, eventId, type, processedAt }));
+    try {
+      await this.model.collection.insertMany(docs as never[], { ordered: false });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey } from './mongo';
@@ -28,46 +29,132 @@ export function firstOfEach<T>(items: readonly T[], key: (t: T) => string): T[] 
   });
 }
 
-/** Reads slots `idOf(from)`, `idOf(from+1)`, … until one is missing; windows of reads run concurrently. */
+/**
+ * At most this many ids go into one `{_id: {$in}}` read. FerretDB pushes `$in` of up to 1000
+ * string ids down to its `_id` index (tools/infra/ferretdb/patches/0003); MongoDB uses its
+ * `_id` index for any number.
+ */
+export const MAX_IDS_PER_READ = 500;
+
+/**
+ * The documents with the given `_id`s, by `_id` (missing ones absent): one command per
+ * MAX_IDS_PER_READ ids — a batch of point reads costs one round trip, not one per id.
+ */
+export async function readByIds<D extends { _id: string }>(
+  model: Model<any>,
+  ids: readonly string[],
+  projection?: Record<string, 0 | 1>,
+): Promise<Map<string, D>> {
+  const unique = [...new Set(ids)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += MAX_IDS_PER_READ) chunks.push(unique.slice(i, i + MAX_IDS_PER_READ));
+  const found = new Map<string, D>();
+  const results = await Promise.all(
+    chunks.map((chunk) =>
+      model.collection
+        // batchSize: every document in the first reply, no getMore round trip.
+        .find((chunk.length === 1 ? { _id: chunk[0] } : { _id: { $in: chunk } }) as Record<string, unknown>, { batchSize: chunk.length + 1, ...(projection ? { projection } : {}) })
+        .toArray(),
+    ),
+  );
+  for (const docs of results) for (const d of docs) found.set(String(d._id), d as unknown as D);
+  return found;
+}
+
+const pointReaders = new WeakMap<object, DataLoader<string, unknown>>();
+
+/**
+ * The point reads of one collection, coalesced: whatever any request or consumer of this
+ * process asks for in the same turn of the event loop goes out as one `{_id: {$in}}` read
+ * (readByIds). Not a cache (`cache: false`): each turn reads afresh, so no write is missed.
+ * Request-scoped caching stays with RequestLoaders.
+ */
+export function pointReader<D extends { _id: string }>(model: Model<any>): DataLoader<string, D | null> {
+  let loader = pointReaders.get(model.collection);
+  if (!loader) {
+    loader = new DataLoader<string, unknown>(
+      async (ids) => {
+        const found = await readByIds<D>(model, ids);
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { cache: false, maxBatchSize: MAX_IDS_PER_READ, batchScheduleFn: (run) => setImmediate(run) },
+    );
+    pointReaders.set(model.collection, loader);
+  }
+  return loader as DataLoader<string, D | null>;
+}
+
+/** The documents with these `_id`s, by `_id`, read together with every other point read of this turn. */
+export async function readPoints<D extends { _id: string }>(model: Model<any>, ids: readonly string[]): Promise<Map<string, D>> {
+  const docs = await pointReader<D>(model).loadMany(ids);
+  const found = new Map<string, D>();
+  for (const doc of docs) {
+    if (doc instanceof Error) throw doc;
+    if (doc) found.set(doc._id, doc);
+  }
+  return found;
+}
+
+/** One document by `_id`, read together with every other point read of this turn; null when absent. */
+export async function readPoint<D extends { _id: string }>(model: Model<any>, id: string): Promise<D | null> {
+  return pointReader<D>(model).load(id);
+}
+
+/** Numbers from `from` on, `count` of them. */
+function range(from: number, count: number): number[] {
+  return Array.from({ length: Math.max(0, count) }, (_, i) => from + i);
+}
+
+/** Reads slots `idOf(from)`, `idOf(from+1)`, … until one is missing: one read per growing window. */
 export async function readSlots<D extends { _id: string }>(model: Model<D>, idOf: (n: number) => string, from: number): Promise<D[]> {
   const found: D[] = [];
   let next = from;
   // An aggregate or list read for the first time usually has a few entries; one read known
-  // to be cached usually has none new: start small, double while every slot is there.
-  let window = from === 1 ? 4 : 1;
+  // to be cached usually has none or one new: start small, widen while every slot is there.
+  let window = from === 1 ? 8 : 2;
   for (;;) {
-    const ids = Array.from({ length: window }, (_, i) => idOf(next + i));
-    const docs = await Promise.all(ids.map((_id) => model.findById(_id).lean<D>().exec()));
-    for (const doc of docs) {
+    const ids = range(next, window).map(idOf);
+    const docs = await readPoints<D>(model, ids);
+    for (const id of ids) {
+      const doc = docs.get(id);
       if (!doc) return found;
       found.push(doc);
     }
     next += window;
-    // Capped: each read holds one of the store's connections while it runs.
-    window = Math.min(window * 2, 16);
+    window = Math.min(window * 4, 256);
   }
 }
 
-async function exists(model: Model<any>, _id: string): Promise<boolean> {
-  return (await model.findById(_id, { _id: 1 }).lean().exec()) !== null;
+/** How many of `numbers` (ascending) exist before the first that does not. */
+async function existingPrefix(model: Model<any>, idOf: (n: number) => string, numbers: number[]): Promise<number> {
+  const docs = await readPoints(model, numbers.map(idOf));
+  const missing = numbers.findIndex((n) => !docs.has(idOf(n)));
+  return missing === -1 ? numbers.length : missing;
 }
 
-/** How many contiguous slots exist from 1, knowing at least `known` do: O(log n) point reads. */
+/**
+ * How many contiguous slots exist from 1, knowing at least `known` do. Slots are gapless, so
+ * existence is monotone: the next 8 are read at once (a cached count usually ends there);
+ * a longer list is bracketed by exponential probes in one read and narrowed 32 points a read
+ * — about four reads for a list of 10 000 counted cold.
+ */
 export async function countSlots(model: Model<any>, idOf: (n: number) => string, known = 0): Promise<number> {
-  if (!(await exists(model, idOf(known + 1)))) return known;
-  let lo = known + 1; // exists
-  let step = 1;
-  let hi = lo + step; // unknown
-  while (await exists(model, idOf(hi))) {
-    lo = hi;
-    step *= 2;
-    hi = lo + step;
-  }
-  // lo exists, hi does not: binary search the last that exists.
+  const next = range(known + 1, 8);
+  const present = await existingPrefix(model, idOf, next);
+  if (present < next.length) return known + present;
+  let lo = known + next.length; // exists
+  const probes: number[] = [];
+  for (let step = 8; lo + step < 2 ** 31; step *= 2) probes.push(lo + step);
+  const reached = await existingPrefix(model, idOf, probes);
+  if (reached > 0) lo = probes[reached - 1]!;
+  let hi = probes[reached] ?? 2 ** 31; // does not exist
   while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (await exists(model, idOf(mid))) lo = mid;
-    else hi = mid;
+    const span = hi - lo - 1;
+    const count = Math.min(32, span);
+    const points = [...new Set(range(1, count).map((i) => lo + Math.max(1, Math.round((i * (span + 1)) / (count + 1)))))].filter((p) => p > lo && p < hi);
+    const k = await existingPrefix(model, idOf, points);
+    if (k > 0) lo = points[k - 1]!;
+    if (k < points.length) hi = points[k]!;
   }
   return lo;
 }
@@ -143,12 +230,25 @@ export class SlotList<D> {
    */
   async append(list: string, itemId: string, data: D, at = new Date()): Promise<number> {
     const markId = `${list}#${itemId}`;
-    const mark = (await this.model.findById(markId).lean<SlotMark>().exec()) ?? null;
-    if (mark) return mark.n;
     const first = !this.appendedSinceStart.has(list);
-    let length = await this.count(list);
+    const known = this.lengths.get(list) ?? 0;
+    // One read: the item's mark, and the slots after what is known of the list.
+    const ahead = range(known + 1, 8);
+    const docs = await readPoints<SlotDoc<D> | SlotMark>(this.model, [markId, ...ahead.map((n) => SlotList.slotId(list, n))]);
+    const mark = docs.get(markId) as SlotMark | undefined;
+    if (mark) return mark.n;
+    const present = ahead.findIndex((n) => !docs.has(SlotList.slotId(list, n)));
+    let length = present === -1 ? await this.count(list, known + ahead.length) : known + present;
     if (first && length > 0) {
-      const tail = await this.read(list, Array.from({ length: Math.min(this.tailCheck, length) }, (_, i) => length - i));
+      const tailNumbers = range(Math.max(1, length - this.tailCheck + 1), Math.min(this.tailCheck, length));
+      const unread = tailNumbers.filter((n) => !docs.has(SlotList.slotId(list, n)));
+      const tail = [
+        ...tailNumbers.flatMap((n) => {
+          const d = docs.get(SlotList.slotId(list, n)) as SlotDoc<D> | undefined;
+          return d ? [{ n: d.n, itemId: d.itemId }] : [];
+        }),
+        ...(unread.length ? await this.read(list, unread) : []),
+      ];
       const again = tail.find((e) => e.itemId === itemId);
       if (again) {
         this.appendedSinceStart.set(list, true);
@@ -160,15 +260,20 @@ export class SlotList<D> {
       const n = length + 1;
       const slot: SlotDoc<D> = { _id: SlotList.slotId(list, n), list, n, itemId, data, at };
       try {
-        await this.model.collection.insertOne(slot as never);
-        this.lengths.set(list, Math.max(n, this.lengths.get(list) ?? 0));
-        this.appendedSinceStart.set(list, true);
-        await this.mark(markId, n);
-        return n;
+        // One ordered insert: the slot, then its mark; a taken slot stops it before the mark.
+        await this.model.collection.insertMany([slot, { _id: markId, n }] as never[], { ordered: true });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        length = await this.count(list, n);
+        if (failedIndex(err) !== 1) {
+          length = await this.count(list, n);
+          continue;
+        }
+        // The slot is ours but the mark was taken: a second writer appended the same item at
+        // the same instant (see above); readers dedupe by itemId.
       }
+      this.lengths.set(list, Math.max(n, this.lengths.get(list) ?? 0));
+      this.appendedSinceStart.set(list, true);
+      return n;
     }
     throw new Error(`could not append to ${list}: too much contention`);
   }
@@ -183,8 +288,11 @@ export class SlotList<D> {
 
   /** Entries at the given slot numbers (missing ones left out), in the order asked. */
   async read(list: string, numbers: number[]): Promise<SlotEntry<D>[]> {
-    const docs = await Promise.all(numbers.map((n) => this.model.findById(SlotList.slotId(list, n)).lean<SlotDoc<D>>().exec()));
-    return docs.flatMap((d) => (d ? [{ n: d.n, itemId: d.itemId, data: d.data, at: d.at }] : []));
+    const docs = await readPoints<SlotDoc<D>>(this.model, numbers.map((n) => SlotList.slotId(list, n)));
+    return numbers.flatMap((n) => {
+      const d = docs.get(SlotList.slotId(list, n));
+      return d ? [{ n: d.n, itemId: d.itemId, data: d.data, at: d.at }] : [];
+    });
   }
 
   /**
@@ -218,4 +326,11 @@ export class SlotList<D> {
       if (!isDuplicateKey(err)) throw err;
     }
   }
+}
+
+/** The index in an ordered insertMany of the document that failed (0 for a single insert). */
+function failedIndex(err: unknown): number {
+  const writeErrors = (err as { writeErrors?: { index?: number } | { index?: number }[] }).writeErrors;
+  const first = Array.isArray(writeErrors) ? writeErrors[0] : writeErrors;
+  return first?.index ?? 0;
 }

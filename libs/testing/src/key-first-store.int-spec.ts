@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { complaintAssigned, complaintRegistered, complaintSubmitted, dropAndClose, infraEnv, storeConnections } from './index';
-import { ComplaintAccess, COMPLAINT_PARTIES_SLOTS_MIGRATION, ConcurrencyError, EVENT_LOG_SLOTS_MIGRATION, EventLog, slotId, createLogger, runMigrations, mongoOptions, SlotList } from '@shagym/service-kit';
+import { ComplaintAccess, COMPLAINT_PARTIES_SLOTS_MIGRATION, ConcurrencyError, countSlots, EVENT_LOG_SLOTS_MIGRATION, EventLog, Inbox, readByIds, slotId, createLogger, runMigrations, mongoOptions, SlotList } from '@shagym/service-kit';
 
 /**
  * The key-first store primitives (architecture.md, "Reads that do not grow with the data")
@@ -100,6 +100,43 @@ describe('key-first store on FerretDB', () => {
       expect(await restarted.count(list)).toBe(2);
       expect(await restarted.append(list, 'b', 'second')).toBe(2);
       expect(await restarted.count(list)).toBe(2);
+    });
+  });
+
+  describe('batched point reads ({_id: {$in}}, FerretDB patch 0003)', () => {
+    it('readByIds returns exactly the documents that exist, across more ids than one read takes', async () => {
+      const coll = conn().db!.collection<{ _id: string; k: number }>('test_batch');
+      await coll.insertMany(Array.from({ length: 700 }, (_, i) => ({ _id: `doc:${i}`, k: i })));
+      const ids = [...Array.from({ length: 650 }, (_, i) => `doc:${i * 2}`), 'doc:absent', 'doc:4'];
+      const found = await readByIds<{ _id: string; k: number }>(new SlotList(conn(), 'test_batch').model, ids);
+      expect(found.size).toBe(350); // doc:0, doc:2, … doc:698; doc:4 asked twice counts once
+      expect(found.get('doc:698')).toMatchObject({ k: 698 });
+      expect(found.has('doc:700')).toBe(false);
+      expect(found.has('doc:absent')).toBe(false);
+    });
+
+    it('countSlots is exact for any length, counted cold or from a known prefix', async () => {
+      const model = new SlotList(conn(), 'test_counts').model;
+      const lengths = [0, 1, 7, 8, 9, 16, 17, 100, 1234];
+      for (const length of lengths) {
+        const list = `count:${length}:${randomUUID()}`;
+        const idOf = (n: number) => SlotList.slotId(list, n);
+        if (length) await model.collection.insertMany(Array.from({ length }, (_, i) => ({ _id: idOf(i + 1), n: i + 1 })) as never[]);
+        expect(await countSlots(model, idOf)).toBe(length);
+        for (const known of [1, 8, Math.floor(length / 2), length].filter((k) => k <= length)) {
+          expect(await countSlots(model, idOf, known)).toBe(length);
+        }
+      }
+    });
+
+    it('the inbox finds a batch of handled events in one read and records a batch once', async () => {
+      const inbox = new Inbox(conn());
+      await inbox.recordAll('g1', [{ eventId: 'e1', type: 't' }, { eventId: 'e2', type: 't' }]);
+      // Recording again (a redelivered batch) keeps what is there and adds what is new.
+      await inbox.recordAll('g1', [{ eventId: 'e2', type: 't' }, { eventId: 'e3', type: 't' }]);
+      expect([...(await inbox.seenOf('g1', ['e1', 'e2', 'e3', 'e4']))].sort()).toEqual(['e1', 'e2', 'e3']);
+      expect([...(await inbox.seenOf('g2', ['e1']))]).toEqual([]);
+      expect(await inbox.seen('g1', 'e3')).toBe(true);
     });
   });
 

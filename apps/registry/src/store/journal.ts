@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { countSlots, dropSecondaryIndexes, hasCollection, isDuplicateKey, readSlots, type Migration } from '@shagym/service-kit';
+import { countSlots, dropSecondaryIndexes, hasCollection, isDuplicateKey, MAX_IDS_PER_READ, readByIds, readSlots, type Migration } from '@shagym/service-kit';
 import { entryHash, GENESIS_HASH, type ChainedEntry, type JournalKind } from '../domain/journal-chain';
 
 /** One document per number, keyed `<journal>:<org>:<year>:<seq>`: inserting it is what takes the number. */
@@ -128,9 +128,9 @@ export class Journal {
 
   /** Entries after `afterSequence`, at most `limit`, in number order: point reads of the slots. */
   async page(journal: JournalKind, organizationId: string, year: number, afterSequence: number, limit: number): Promise<JournalEntryDoc[]> {
-    const docs = await Promise.all(
-      Array.from({ length: limit }, (_, i) => this.model.findById(entryId(journal, organizationId, year, afterSequence + 1 + i)).lean<JournalEntryDoc>().exec()),
-    );
+    const ids = Array.from({ length: limit }, (_, i) => entryId(journal, organizationId, year, afterSequence + 1 + i));
+    const found = await readByIds<JournalEntryDoc>(this.model, ids);
+    const docs = ids.map((id) => found.get(id));
     // Numbers are taken in order, so the first missing slot is the journal's end.
     const end = docs.findIndex((d) => !d);
     return (end < 0 ? docs : docs.slice(0, end)) as JournalEntryDoc[];
@@ -148,10 +148,11 @@ export class Journal {
     const from = contiguous.length + 2;
     const to = Math.max(contiguous.length + 64, known);
     const beyond: JournalEntryDoc[] = [];
-    // In windows of concurrent point reads, not all at once.
-    for (let lo = from; lo <= to; lo += 256) {
-      const docs = await Promise.all(Array.from({ length: Math.min(256, to - lo + 1) }, (_, i) => this.model.findById(idOf(lo + i)).lean<JournalEntryDoc>().exec()));
-      beyond.push(...docs.flatMap((d) => (d ? [d] : [])));
+    // In windows of one batched read each, not all at once.
+    for (let lo = from; lo <= to; lo += MAX_IDS_PER_READ) {
+      const ids = Array.from({ length: Math.min(MAX_IDS_PER_READ, to - lo + 1) }, (_, i) => idOf(lo + i));
+      const found = await readByIds<JournalEntryDoc>(this.model, ids);
+      beyond.push(...ids.flatMap((id) => found.get(id) ?? []));
     }
     return [...contiguous, ...beyond];
   }
@@ -190,8 +191,8 @@ export class Journal {
     let top = (await this.tail(journal, organizationId, year)).sequence;
     while (top > 0) {
       const numbers = Array.from({ length: Math.min(64, top) }, (_, i) => top - i);
-      const docs = await Promise.all(numbers.map((n) => this.model.findById(entryId(journal, organizationId, year, n)).lean<JournalEntryDoc>().exec()));
-      const found = docs.find((d) => d?.complaintId === complaintId);
+      const docs = await readByIds<JournalEntryDoc>(this.model, numbers.map((n) => entryId(journal, organizationId, year, n)));
+      const found = [...docs.values()].find((d) => d.complaintId === complaintId);
       if (found) return found;
       top -= numbers.length;
     }
