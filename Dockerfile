@@ -2,6 +2,8 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+# patch-package applies these on npm ci (postinstall): see tools/infra/README.md, Gotchas.
+COPY patches patches
 COPY apps apps
 COPY libs libs
 COPY tools tools

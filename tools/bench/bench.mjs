@@ -24,5 +24,5 @@ await build({
   loader: { '.graphql': 'text' },
   logLevel: 'warning',
 });
-const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--enable-source-maps', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -16,8 +16,6 @@ const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 const child = spawn(process.execPath, [jest, '--json', `--outputFile=${outputFile}`, ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
-  // kafkajs 2.2.4 schedules negative timeouts; Node 24 warns on each (harmless noise).
-  env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=TimeoutNegativeWarning`.trim() },
 });
 child.on('exit', (code, signal) => {
   let passed = 0;

@@ -804,14 +804,6 @@ function describe(name, s) {
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
 if (isMain) {
-  // kafkajs 2.2.4 calls setTimeout with a negative delay (requestQueue.scheduleCheckPendingRequests);
-  // Node >= 23 warns about it. Harmless, and only noise for this CLI.
-  const emitWarning = process.emitWarning.bind(process);
-  process.emitWarning = (warning, ...rest) => {
-    const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
-    if (type === 'TimeoutNegativeWarning' || warning?.name === 'TimeoutNegativeWarning') return;
-    emitWarning(warning, ...rest);
-  };
   const cmd = process.argv[2];
   const main = async () => {
     switch (cmd) {

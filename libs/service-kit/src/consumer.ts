@@ -1,5 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { decodeEvent, topicName, type DomainEvent, type EventType, type TopicId } from '@shagym/contracts';
+import { decodeEvent, TOPIC_PARTITIONS, topicName, type DomainEvent, type EventType, type TopicId } from '@shagym/contracts';
 import { runWithContext } from './context';
 import { PermanentError, RetryLaterError, isInfrastructureError } from './errors';
 import type { Inbox } from './inbox';
@@ -20,7 +20,9 @@ export interface ConsumerSpec {
   /**
    * Partitions handled at once (each still strictly in order, so one aggregate's events stay
    * ordered). Handlers must be safe under concurrency across aggregates — they are: writes
-   * are inserts under a unique `_id` (event-log and list slots, marks).
+   * are inserts under a unique `_id` (event-log and list slots, marks). Default: every
+   * partition of the complaints topic, so that the point reads of their events go out
+   * together (service-kit pointReader).
    */
   partitionsConcurrently?: number;
   /**
@@ -84,7 +86,7 @@ export class EventConsumer {
       fromBeginning: true,
     });
     await this.consumer.run({
-      partitionsConsumedConcurrently: this.spec.partitionsConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.spec.partitionsConcurrently ?? TOPIC_PARTITIONS.complaints,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),

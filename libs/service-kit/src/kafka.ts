@@ -2,24 +2,7 @@ import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Admin, type Produc
 import { TOPIC_PARTITIONS, TOPICS, topicName, type TopicId } from '@shagym/contracts';
 import type { Logger } from './logger';
 
-/**
- * kafkajs 2.2.4 (unmaintained) schedules a timer with a negative delay; Node ≥ 23 warns about
- * it on every request queue check. The timer still fires at once, so the warning is noise.
- */
-let negativeTimeoutWarningMuted = false;
-export function muteKafkajsNegativeTimeoutWarning(): void {
-  if (negativeTimeoutWarningMuted) return;
-  negativeTimeoutWarningMuted = true;
-  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-    if (type === 'TimeoutNegativeWarning' || (warning instanceof Error && warning.name === 'TimeoutNegativeWarning')) return;
-    emit(warning, ...rest);
-  }) as typeof process.emitWarning;
-}
-
 export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
-  muteKafkajsNegativeTimeoutWarning();
   const toPino = (level: KafkaLogLevel) =>
     level === KafkaLogLevel.ERROR ? 'error' : level === KafkaLogLevel.WARN ? 'warn' : 'debug';
   return new Kafka({

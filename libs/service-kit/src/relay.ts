@@ -16,6 +16,9 @@ import type { Metrics } from './metrics';
  * "Reads that do not grow with the data"). A failed send keeps its batch at the head of the
  * queue and is retried with backoff, so the order per aggregate holds.
  */
+/** How long a wakened relay waits for more appends before it sends. */
+const RELAY_LINGER_MS = 5;
+
 export class OutboxRelay {
   private running = false;
   private wake: (() => void) | null = null;
@@ -105,6 +108,9 @@ export class OutboxRelay {
           this.mustScan = false;
         }
         if (this.queue.length) {
+          // Linger a moment (Kafka producers' linger.ms): the appends of the other partitions
+          // being handled now join the batch — one send and one markPublished for all of them.
+          if (this.queue.length < this.batchSize) await new Promise((r) => setTimeout(r, RELAY_LINGER_MS));
           const batch = this.queue.slice(0, this.batchSize);
           await this.send(batch);
           this.queue.splice(0, batch.length);

@@ -229,6 +229,11 @@ export class SlotList<D> {
    * twice dedupe by `itemId`.
    */
   async append(list: string, itemId: string, data: D, at = new Date()): Promise<number> {
+    return (await this.add(list, itemId, data, at)).n;
+  }
+
+  /** As append, and says whether the item is new (false: it was in the list already). */
+  async add(list: string, itemId: string, data: D, at = new Date()): Promise<{ n: number; added: boolean }> {
     const markId = `${list}#${itemId}`;
     const first = !this.appendedSinceStart.has(list);
     const known = this.lengths.get(list) ?? 0;
@@ -236,7 +241,7 @@ export class SlotList<D> {
     const ahead = range(known + 1, 8);
     const docs = await readPoints<SlotDoc<D> | SlotMark>(this.model, [markId, ...ahead.map((n) => SlotList.slotId(list, n))]);
     const mark = docs.get(markId) as SlotMark | undefined;
-    if (mark) return mark.n;
+    if (mark) return { n: mark.n, added: false };
     const present = ahead.findIndex((n) => !docs.has(SlotList.slotId(list, n)));
     let length = present === -1 ? await this.count(list, known + ahead.length) : known + present;
     if (first && length > 0) {
@@ -253,7 +258,7 @@ export class SlotList<D> {
       if (again) {
         this.appendedSinceStart.set(list, true);
         await this.mark(markId, again.n);
-        return again.n;
+        return { n: again.n, added: false };
       }
     }
     for (let attempt = 0; attempt < 1_000; attempt++) {
@@ -273,7 +278,7 @@ export class SlotList<D> {
       }
       this.lengths.set(list, Math.max(n, this.lengths.get(list) ?? 0));
       this.appendedSinceStart.set(list, true);
-      return n;
+      return { n, added: true };
     }
     throw new Error(`could not append to ${list}: too much contention`);
   }

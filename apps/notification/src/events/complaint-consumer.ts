@@ -50,15 +50,24 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
       ...officialMessages(entry, officialsToTell(event, file), now()),
     ];
     const reference = file.registration?.incomingNumber ?? file.id;
-    for (const message of messages) {
-      await deps.inbox.add(message);
-      const prefs = effectivePreferences(message.recipientKey, await deps.preferences.latest(message.recipientKey), file);
+    const tell = async (message: InboxMessage) => {
+      const [, latest] = await Promise.all([deps.inbox.add(message), deps.preferences.latest(message.recipientKey)]);
+      const prefs = effectivePreferences(message.recipientKey, latest, file);
       for (const intent of planDeliveries(message, prefs, deps.configured, reference, now())) {
         await deps.deliveries.addIntent(intent);
         // Stored first: a crash before the send leaves it for the worker's start-up load.
         if (!intent.disabledReason) deps.deliver(intent);
       }
-    }
+    };
+    // Recipients at once (their reads go out together: service-kit pointReader); one
+    // recipient's messages in order, so that their inbox keeps the order of the steps.
+    const byRecipient = new Map<string, InboxMessage[]>();
+    for (const m of messages) byRecipient.set(m.recipientKey, [...(byRecipient.get(m.recipientKey) ?? []), m]);
+    await Promise.all(
+      [...byRecipient.values()].map(async (mine) => {
+        for (const message of mine) await tell(message);
+      }),
+    );
   }
 
   const handlers = Object.fromEntries(TIMELINE_EVENT_TYPES.map((t) => [t, handle])) as ConsumerSpec['handlers'];

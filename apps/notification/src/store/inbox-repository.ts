@@ -44,10 +44,7 @@ export class InboxRepository {
   /** True when the message is new (not a redelivery). */
   async add(message: InboxMessage): Promise<boolean> {
     const { id, recipientKey, ...data } = message;
-    const list = inboxList(recipientKey);
-    if ((await slotOf(this.messages, list, id)) !== null) return false;
-    await this.messages.append(list, id, data, new Date(message.entry.occurredAt));
-    return true;
+    return (await this.messages.add(inboxList(recipientKey), id, data, new Date(message.entry.occurredAt))).added;
   }
 
   /**

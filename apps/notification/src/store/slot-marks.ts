@@ -1,5 +1,4 @@
-import type { Model } from 'mongoose';
-import type { SlotList } from '@shagym/service-kit';
+import { readPoint, type SlotList } from '@shagym/service-kit';
 
 /**
  * Whether `itemId` is in `list`: one point read of the mark `<list>#<itemId>` that
@@ -8,8 +7,7 @@ import type { SlotList } from '@shagym/service-kit';
  * (A `SlotList#has` in service-kit would make this local helper unnecessary.)
  */
 export async function slotOf(list: SlotList<unknown>, name: string, itemId: string): Promise<number | null> {
-  const model = list.model as unknown as Model<{ _id: string; n?: number }>;
-  const mark = await model.findById(`${name}#${itemId}`).lean<{ _id: string; n?: number }>().exec();
+  const mark = await readPoint<{ _id: string; n?: number }>(list.model, `${name}#${itemId}`);
   return mark?.n ?? null;
 }
 
