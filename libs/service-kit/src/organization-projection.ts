@@ -1,8 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { DomainEvent, LocalizedText } from '@shagym/contracts';
 import type { ConsumerSpec } from './consumer';
 import { hasCollection, type Migration } from './migrations';
-import { SlotList } from './slots';
+import { readPoint, SlotList } from './slots';
 
 /** An organization as the services other than routing know it (from `organization.upserted`). */
 export interface KnownOrganization {
@@ -40,12 +41,15 @@ const schema = new Schema<OrganizationDoc>(
  * database (architecture.md). The directory topic is keyed by organization id, so each
  * document has one writer, and a replace by _id is safe on FerretDB. Reads are by `_id`
  * (key-first): the organizations of a kind in a region, and all of them, are slot lists of
- * organization ids kept beside the documents.
+ * organization ids kept beside the documents. Every complaint asks for its body, so what was
+ * read is kept for a few seconds: the directory changes rarely, this instance's own upserts
+ * refresh it at once, and another instance's are seen within ORGANIZATION_CACHE_TTL_MS.
  */
 export class OrganizationProjection {
   readonly model: Model<OrganizationDoc>;
   private readonly lists: SlotList<null>;
   private any = false;
+  private readonly cache = new LRUCache<string, { org: KnownOrganization | null }>({ max: 5_000, ttl: ORGANIZATION_CACHE_TTL_MS });
 
   constructor(conn: Connection) {
     this.model = conn.model<OrganizationDoc>('Organization', schema);
@@ -69,13 +73,16 @@ export class OrganizationProjection {
       { upsert: true },
     );
     await indexOrganization(this.lists, d.organizationId, d.kind, d.region);
+    this.cache.delete(d.organizationId);
   }
 
   async find(id: string): Promise<KnownOrganization | null> {
-    const doc = await this.model.findById(id).lean();
-    if (!doc) return null;
-    const { _id, lastEventId: _e, updatedAt: _u, ...rest } = doc;
-    return { id: _id, ...rest };
+    const cached = this.cache.get(id);
+    if (cached) return cached.org;
+    const doc = await readPoint<OrganizationDoc>(this.model, id);
+    const org = doc ? toKnown(doc) : null;
+    this.cache.set(id, { org });
+    return org;
   }
 
   /** The first by id of the organizations of that kind in that region (e.g. the region's authorized body, R12). */
@@ -93,6 +100,13 @@ export class OrganizationProjection {
     this.any ||= (await this.lists.count(ALL)) > 0;
     return this.any;
   }
+}
+
+/** How long a read organization is reused (see the class comment). */
+export const ORGANIZATION_CACHE_TTL_MS = 5_000;
+
+function toKnown(doc: OrganizationDoc): KnownOrganization {
+  return { id: doc._id, code: doc.code, kind: doc.kind, name: doc.name, region: doc.region, acceptsComplaints: doc.acceptsComplaints };
 }
 
 const ALL = 'organizations';

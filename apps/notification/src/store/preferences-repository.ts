@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Connection } from 'mongoose';
 import { SlotList } from '@shagym/service-kit';
 import type { Preferences } from '../domain/messages';
@@ -6,13 +7,19 @@ import type { Preferences } from '../domain/messages';
 /** A recipient's versions of their preferences: `prefs:<recipientKey>:<n>`. */
 export const preferencesList = (recipientKey: string) => `prefs:${recipientKey}`;
 
+/** How long read preferences are reused by this instance (see PreferencesRepository). */
+export const PREFERENCES_CACHE_TTL_MS = 5_000;
+
 /**
  * A recipient's preferences as insert-only versions in slots (never an update: FerretDB loses
  * concurrent ones); the latest slot wins. Reading it is a count (cached, O(log n) point reads)
- * and one point read, whatever the number of recipients.
+ * and one point read, whatever the number of recipients. Every message asks for its
+ * recipient's preferences: what was read is kept for a few seconds, this instance's own saves
+ * replace it at once, and another instance's are seen within PREFERENCES_CACHE_TTL_MS.
  */
 export class PreferencesRepository {
   private readonly versions: SlotList<Preferences>;
+  private readonly cache = new LRUCache<string, { prefs: Preferences | null }>({ max: 20_000, ttl: PREFERENCES_CACHE_TTL_MS });
 
   constructor(conn: Connection) {
     this.versions = new SlotList<Preferences>(conn, 'preference_slots');
@@ -25,9 +32,18 @@ export class PreferencesRepository {
   /** `versionId` makes a repeated save of one version idempotent (the migration passes the old id). */
   async save(prefs: Preferences, now: Date, versionId: string = randomUUID()): Promise<void> {
     await this.versions.append(preferencesList(prefs.recipientKey), versionId, prefs, now);
+    this.cache.delete(prefs.recipientKey);
   }
 
   async latest(recipientKey: string): Promise<Preferences | null> {
+    const cached = this.cache.get(recipientKey);
+    if (cached) return cached.prefs;
+    const prefs = await this.read(recipientKey);
+    this.cache.set(recipientKey, { prefs });
+    return prefs;
+  }
+
+  private async read(recipientKey: string): Promise<Preferences | null> {
     const { entries } = await this.versions.page(preferencesList(recipientKey), { limit: 1, newestFirst: true });
     const doc = entries[0]?.data;
     if (!doc) return null;

@@ -1,5 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from '@shagym/service-kit';
+import { isDuplicateKey, readPoint } from '@shagym/service-kit';
 import { DEFAULT_POLICY, type RegistrationPolicy } from '../domain/registration-policy';
 
 interface PolicyDoc extends RegistrationPolicy {
@@ -13,17 +14,29 @@ const schema = new Schema<PolicyDoc>(
   { versionKey: false, collection: 'registration_policies' },
 );
 
-/** Per-organization registration settings (R7); a replace by _id: the last setting wins. */
+/** How long a read policy is reused by this instance (another instance's change is seen within it). */
+export const POLICY_CACHE_TTL_MS = 5_000;
+
+/**
+ * Per-organization registration settings (R7); a replace by _id: the last setting wins. Every
+ * submitted complaint asks for its body's policy, which a head changes rarely: what was read is
+ * kept for a few seconds, and this instance's own changes replace it at once.
+ */
 export class PolicyRepository {
   readonly model: Model<PolicyDoc>;
+  private readonly cache = new LRUCache<string, RegistrationPolicy>({ max: 5_000, ttl: POLICY_CACHE_TTL_MS });
 
   constructor(conn: Connection) {
     this.model = conn.model<PolicyDoc>('RegistrationPolicy', schema);
   }
 
   async get(organizationId: string): Promise<RegistrationPolicy> {
-    const doc = await this.model.findById(organizationId).lean();
-    return doc ? { autoRegisterPortal: doc.autoRegisterPortal, autoRegisterPaper: doc.autoRegisterPaper } : DEFAULT_POLICY;
+    const cached = this.cache.get(organizationId);
+    if (cached) return cached;
+    const doc = await readPoint<PolicyDoc>(this.model, organizationId);
+    const policy = doc ? { autoRegisterPortal: doc.autoRegisterPortal, autoRegisterPaper: doc.autoRegisterPaper } : DEFAULT_POLICY;
+    this.cache.set(organizationId, policy);
+    return policy;
   }
 
   async set(organizationId: string, policy: RegistrationPolicy, by: string): Promise<void> {
@@ -36,5 +49,6 @@ export class PolicyRepository {
       if (!isDuplicateKey(err)) throw err;
       await this.model.replaceOne({ _id: organizationId }, doc);
     }
+    this.cache.set(organizationId, policy);
   }
 }
