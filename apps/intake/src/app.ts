@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ComplaintAccess, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
+import { replyConsumer } from './events/reply-consumer';
 import typeDefs from './schema.graphql';
 import { EscalateComplaint } from './domain/escalate-complaint';
 import { SubmitComplaint } from './domain/submit-complaint';
@@ -67,11 +68,7 @@ export function startIntake(config = loadIntakeConfig()): Promise<RunningService
         consumers: [
           organizationProjectionConsumer('intake', directory),
           access.consumer('intake'),
-          {
-            group: 'intake.replies',
-            topics: ['complaints'],
-            handlers: { 'complaint.answered': (e) => facts.learnReply(e), 'complaint.refused': (e) => facts.learnReply(e) },
-          },
+          replyConsumer(facts),
         ],
         models: [directory.model, ...facts.models, access.model],
         routes: [uploadRoute(attachments, config.IDENTITY_SIGNING_SECRET)],

@@ -15,6 +15,13 @@ export interface ConsumerSpec {
   group: string;
   topics: TopicId[];
   handlers: EventHandlers;
+  /**
+   * The event types of `topics` this consumer reads past on purpose (issue 15). Every type of a
+   * subscribed topic is either handled or listed here; tools/checks/event-coverage.spec.ts
+   * fails otherwise, so a new event in the catalog makes each consumer decide instead of
+   * silently skipping it. Not used at run time (an unhandled type is skipped as before).
+   */
+  ignores?: readonly EventType[];
   /** Attempts for an ordinary handler error before dead-lettering (infrastructure errors retry until stopped). */
   maxAttempts?: number;
   /**

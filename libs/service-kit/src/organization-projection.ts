@@ -139,5 +139,7 @@ export function organizationProjectionConsumer(service: string, projection: Orga
     group: `${service}.directory`,
     topics: ['directory'],
     handlers: { 'organization.upserted': (event) => projection.apply(event) },
+    // Contacts, services and officials are routing's; other services only name and code bodies.
+    ignores: ['organization.profile-updated', 'official.upserted'],
   };
 }

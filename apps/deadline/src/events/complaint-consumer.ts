@@ -47,6 +47,23 @@ export function complaintConsumer(setters: TermSetters, stop: StopDeadline, park
         await stop.execute(event);
       },
     },
+    ignores: [
+      // R8, R13: terms count from registration, not from filing, delivery or routing.
+      'complaint.submitted',
+      'complaint.delivered',
+      'complaint.routed',
+      // The term belongs to the complaint, not to its executor (R2).
+      'complaint.assigned',
+      'complaint.reassigned',
+      // R12: the escalation is a new complaint with its own term (R13) from its registration.
+      'complaint.escalated',
+      // Its own events come back on the topic.
+      'deadline.set',
+      'deadline.warning',
+      'deadline.breached',
+      'deadline.stopped',
+      'deadline.recomputed',
+    ],
   };
 }
 
@@ -64,5 +81,6 @@ export function calendarConsumer(recompute: RecomputeOnCalendarChange, parking: 
         await parking.replay(event.data.year, (cause) => termWork(setters, cause));
       },
     },
+    ignores: [],
   };
 }

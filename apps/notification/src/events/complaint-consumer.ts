@@ -75,6 +75,8 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
     group: 'notification.timeline',
     topics: ['complaints'],
     handlers,
+    // R11: the answer or refusal that stops the term is on the timeline itself; "met or missed" is not told.
+    ignores: ['deadline.stopped'],
     onAssignmentChange: () => deps.files.forgetAll(),
   };
 }

@@ -58,5 +58,18 @@ export function complaintConsumer(
       'deadline.breached': learnAndSettle,
       'deadline.stopped': learnAndSettle,
     },
+    ignores: [
+      // Its own delivery mark (R11) changes nothing the case does not know from the submission.
+      'complaint.delivered',
+      // Who holds it after routing or a forwarding (R2, R18) is the holder projection's
+      // (service-kit ComplaintAccess, group registry.access), which "who may answer" reads.
+      'complaint.routed',
+      'complaint.forwarded',
+      'complaint.outside-competence',
+      // Terms matter to the journal only when breached or stopped (handled above).
+      'deadline.set',
+      'deadline.warning',
+      'deadline.recomputed',
+    ],
   };
 }

@@ -58,6 +58,20 @@ export function complaintConsumer(deps: { route: RouteOnRegistration; facts: Com
       'complaint.answered': closed,
       'complaint.refused': closed,
     },
+    ignores: [
+      // Routing's own steps: workload counts from the appointments they lead to.
+      'complaint.routed',
+      'complaint.outside-competence',
+      // The delivery mark and terms do not route anything.
+      'complaint.delivered',
+      'deadline.set',
+      'deadline.warning',
+      'deadline.breached',
+      'deadline.stopped',
+      'deadline.recomputed',
+      // R12: the escalation is a new complaint, routed when it is registered (handled above).
+      'complaint.escalated',
+    ],
   };
 }
 
@@ -71,5 +85,6 @@ export function directoryConsumer(directory: DirectoryRepository): ConsumerSpec 
     group: 'routing.directory-memory',
     topics: ['directory'],
     handlers: { 'organization.upserted': refresh, 'organization.profile-updated': refresh, 'official.upserted': refresh },
+    ignores: [],
   };
 }
