@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ROLES, unauthenticated, type Identity, type Role } from '@shagym/service-kit';
 
@@ -27,8 +28,17 @@ export interface AuthSettings {
   audience: string;
 }
 
-/** Verifies the bearer token once, at the edge; null for an anonymous request. */
+/** How long a verified token is trusted without verifying its signature again (never past its `exp`). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+
+/**
+ * Verifies the bearer token once, at the edge; null for an anonymous request. A client sends
+ * the same token with every request until it expires: a verified token is remembered (bounded,
+ * until its `exp`, at most VERIFIED_TOKEN_TTL_MS), so the signature check — an asymmetric
+ * verification, the gateway's largest cost per request after the subgraph calls — runs once.
+ */
 export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
+  const verified = new LRUCache<string, Identity>({ max: 10_000, ttl: VERIFIED_TOKEN_TTL_MS });
   const keys = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl))
     : settings.jwksFile
@@ -39,12 +49,18 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
     if (!token) throw unauthenticated('Authorization must be "Bearer <token>"');
     if (!keys) throw unauthenticated('this gateway has no token keys configured');
+    const known = verified.get(token);
+    if (known) return known;
+    let payload: ShagymClaims;
     try {
-      const { payload } = await jwtVerify<ShagymClaims>(token, keys, { issuer: settings.issuer, audience: settings.audience, algorithms: ['ES256', 'RS256', 'EdDSA'] });
-      return toIdentity(payload);
+      ({ payload } = await jwtVerify<ShagymClaims>(token, keys, { issuer: settings.issuer, audience: settings.audience, algorithms: ['ES256', 'RS256', 'EdDSA'] }));
     } catch (err) {
       throw unauthenticated(`invalid token: ${(err as Error).message}`);
     }
+    const identity = toIdentity(payload);
+    const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, payload.exp !== undefined ? payload.exp * 1000 - Date.now() : VERIFIED_TOKEN_TTL_MS);
+    if (ttl > 0) verified.set(token, identity, { ttl });
+    return identity;
   };
 }
 
