@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { subgraphFetch } from './gateway';
+import { createSubgraphFetch } from './gateway';
+
+const subgraphFetch = createSubgraphFetch(5_000);
 
 /** A subgraph that drops the first connection it gets, as a restarted one leaves sockets dead. */
 function flakySubgraph(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
