@@ -31,13 +31,14 @@ export function startRegistry(config = loadRegistryConfig()): Promise<RunningSer
       const register = new RegisterComplaint({ findOrganization: (id) => organizations.find(id), allocate, emit });
       const reply = new ReplyToComplaint({
         findCase: (id) => cases.find(id),
+        holder: (id) => access.holder(id),
         organizationCode: async (id) => (await organizations.find(id))?.code ?? null,
         allocate,
         emit: (event, expectedVersion) => emit(event, { expectedVersion }),
       });
       return {
         resolvers: createResolvers({ access, cases, journal, policies, stats, organizations, register, reply }),
-        consumers: [complaintConsumer(cases, policies, stats, register, emit), organizationProjectionConsumer('registry', organizations), access.consumer('registry')],
+        consumers: [complaintConsumer(cases, policies, stats, register, emit, access), organizationProjectionConsumer('registry', organizations)],
         models: [organizations.model, journal.model, journal.marks, cases.model, policies.model, stats.counters.model, stats.moves, access.model],
       };
     },

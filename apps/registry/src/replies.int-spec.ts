@@ -1,8 +1,9 @@
 import { createEvent, decodeEvent } from '@shagym/contracts';
-import { createLogger, connectMongo, type RunningService } from '@shagym/service-kit';
+import { ComplaintAccess, createLogger, connectMongo, type RunningService } from '@shagym/service-kit';
 import {
   as,
   complaintAssigned,
+  complaintForwarded,
   complaintSubmitted,
   entitiesQuery,
   gql,
@@ -20,6 +21,8 @@ import type { Connection } from 'mongoose';
 import { loadRegistryConfig, startRegistry } from './app';
 
 const ORG = 'org-rep-psc';
+/** R18: the competent body a complaint is forwarded to. */
+const ORG2 = 'org-rep-min';
 const EXEC = as(IDENTITIES.executor(ORG, 'exec-1'));
 const CASE = entitiesQuery('Complaint', 'id status registration { incomingNumber sequence entryHash } reply { kind outgoingNumber decision refusalReason reasoning delivery trackingNumber informedOfEscalation informedOfCourt }');
 const ANSWER = `mutation($input: AnswerComplaintInput!) { answerComplaint(input: $input) { status reply { kind outgoingNumber decision } } }`;
@@ -50,7 +53,7 @@ describe('registry: registration, replies, refusals and the journal (R7, R9, R17
 
   beforeAll(async () => {
     await iso.createTopics();
-    await publishEvents(iso.topic('directory'), [organizationUpserted(ORG, { code: 'REPPSC' })]);
+    await publishEvents(iso.topic('directory'), [organizationUpserted(ORG, { code: 'REPPSC' }), organizationUpserted(ORG2, { code: 'REPMIN' })]);
     svc = await startInProcess(iso, 'registry', (env) => startRegistry(loadRegistryConfig({ ...env, MONGO_COMMAND_LOG: commands.file })));
     db = await connectMongo(iso.env.MONGO_URL!, iso.dbName('registry'), createLogger('test', 'silent'));
   });
@@ -195,6 +198,46 @@ describe('registry: registration, replies, refusals and the journal (R7, R9, R17
     expect(await caseOf(id)).toMatchObject({ status: 'ANSWERED', reply: { kind: 'ANSWER' } });
     const replaced = await answer(id, EXEC);
     expect(replaced.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
+  it('R2: once the holder knows of the reassignment the replaced executor is FORBIDDEN and the new one answers (issue 15)', async () => {
+    const id = await assignedComplaint();
+    await publishEvents(iso.topic('complaints'), [complaintReassigned(ORG, id, 'exec-1', 'exec-2', new Date(Date.now() + 1_000))]);
+    // The same projection registry reads, on its real store.
+    const holders = new ComplaintAccess(db);
+    await waitFor('the holder follows the reassignment', async () => ((await holders.holder(id))?.currentExecutorOfficialId === 'exec-2' ? true : undefined));
+    const replaced = await answer(id, EXEC);
+    expect(replaced.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(replaced.errors?.[0]?.message).toMatch(/only the appointed executor of the body that holds it/);
+    const byNew = await answer(id, as(IDENTITIES.executor(ORG, 'exec-2')));
+    expect(byNew.errors).toBeUndefined();
+  });
+
+  it('R18: after a forwarding the first body’s executor may not answer; the receiving body’s executor answers in its own outgoing journal (issue 15)', async () => {
+    const id = await assignedComplaint();
+    await publishEvents(iso.topic('complaints'), [complaintForwarded(ORG, ORG2, id, new Date(Date.now() + 1_000), '2026-11-30')]);
+    // The receiving body's head may read it (it holds it now); the first body keeps read access.
+    const head2 = as(IDENTITIES.head(ORG2, 'head-2'));
+    await waitFor('the receiving body may read it', async () => ((await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] }, head2)).errors ? undefined : true));
+    expect((await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] }, EXEC)).errors).toBeUndefined();
+    expect(await new ComplaintAccess(db).holder(id)).toMatchObject({ currentOrganizationId: ORG2, currentExecutorOfficialId: null, organizationIds: [ORG, ORG2] });
+
+    const first = await answer(id, EXEC);
+    expect(first.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(first.errors?.[0]?.message).toMatch(/no executor is appointed/);
+    const exec9 = as(IDENTITIES.executor(ORG2, 'exec-9'));
+    expect((await answer(id, exec9)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    await publishEvents(iso.topic('complaints'), [complaintAssigned(ORG2, id, 'exec-9', new Date(Date.now() + 2_000))]);
+    const ok = await waitFor('the receiving body appointed exec-9', async () => {
+      const res = await answer(id, exec9);
+      return res.errors?.[0]?.extensions?.code === 'FORBIDDEN' ? undefined : res;
+    });
+    expect(ok.errors).toBeUndefined();
+    const year = new Date().getFullYear();
+    // The first outgoing number of the receiving body (R9, R18), not the next of the first body's journal.
+    expect(ok.data.answerComplaint.reply.outgoingNumber).toBe(`REPMIN-${year}-OUT-00001`);
+    expect((await answer(id, EXEC)).errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
   });
 
   it('served all of the above reading and writing by _id alone once ready (architecture.md, key-first)', async () => {

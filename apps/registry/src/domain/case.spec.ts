@@ -23,29 +23,41 @@ describe('case status (R11)', () => {
   });
 });
 
+/** Who holds the complaint (service-kit ComplaintAccess#holder), as registry's "who may answer" reads it. */
+const holderOf = (executor: string | null, organization = 'org-1') => ({ currentOrganizationId: organization, currentExecutorOfficialId: executor });
+
 describe('transitions', () => {
   const assignedCase = foldCase('c-1', [submitted, registered, assigned], 1);
   it('lets the appointed executor reply to an assigned complaint (R9)', () => {
-    expect(checkReply(assignedCase, 'exec-1', 'answer')).toBeNull();
-    expect(checkReply(assignedCase, 'exec-1', 'refuse')).toBeNull();
+    expect(checkReply(assignedCase, holderOf('exec-1'), 'exec-1', 'answer')).toBeNull();
+    expect(checkReply(assignedCase, holderOf('exec-1'), 'exec-1', 'refuse')).toBeNull();
   });
   it('after a reassignment (R2) only the new executor may reply; the replaced one is FORBIDDEN', () => {
     const reassigned = ev('complaint.reassigned', 5, { complaintId: 'c-1', organizationId: 'org-1', executor: { officialId: 'exec-2', fullName: 'E2', position: 'p' }, previousExecutor: { officialId: 'exec-1', fullName: 'E' }, assignedBy: { officialId: 'head', fullName: 'H' }, assignedAt: at(5) });
     // Arrival order does not matter: the later appointment wins.
     const c = foldCase('c-1', [submitted, registered, reassigned, assigned], 1);
     expect(c).toMatchObject({ status: 'ASSIGNED', executorOfficialId: 'exec-2' });
-    expect(checkReply(c, 'exec-2', 'answer')).toBeNull();
-    expect(checkReply(c, 'exec-1', 'answer')?.code).toBe('FORBIDDEN');
+    expect(checkReply(c, holderOf('exec-2'), 'exec-2', 'answer')).toBeNull();
+    expect(checkReply(c, holderOf('exec-2'), 'exec-1', 'answer')?.code).toBe('FORBIDDEN');
   });
   it('refuses anyone else (FORBIDDEN)', () => {
-    expect(checkReply(assignedCase, 'exec-2', 'answer')?.code).toBe('FORBIDDEN');
-    expect(checkReply(assignedCase, undefined, 'answer')?.code).toBe('FORBIDDEN');
+    expect(checkReply(assignedCase, holderOf('exec-1'), 'exec-2', 'answer')?.code).toBe('FORBIDDEN');
+    expect(checkReply(assignedCase, holderOf('exec-1'), undefined, 'answer')?.code).toBe('FORBIDDEN');
   });
   it('rejects illegal transitions with INVALID_TRANSITION', () => {
-    expect(checkReply(foldCase('c-1', [submitted, registered], 1), 'exec-1', 'answer')).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/not yet ASSIGNED/) });
-    expect(checkReply(foldCase('c-1', [submitted, registered, assigned, answered], 2), 'exec-1', 'refuse')).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/already ANSWERED/) });
+    expect(checkReply(foldCase('c-1', [submitted, registered], 1), holderOf('exec-1'), 'exec-1', 'answer')).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/not yet ASSIGNED/) });
+    expect(checkReply(foldCase('c-1', [submitted, registered, assigned, answered], 2), holderOf('exec-1'), 'exec-1', 'refuse')).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/already ANSWERED/) });
     expect(checkManualRegistration(foldCase('c-1', [], 0))?.code).toBe('INVALID_TRANSITION');
     expect(checkManualRegistration(foldCase('c-1', [submitted, registered], 1))?.message).toMatch(/already registered/);
     expect(checkManualRegistration(foldCase('c-1', [submitted], 0))).toBeNull();
+  });
+  it('R18: after a forwarding nobody may reply until the receiving body appoints an executor; then only that executor (issue 15)', () => {
+    const c = foldCase('c-1', [submitted, registered, assigned], 1); // the case still names the first body's executor
+    expect(checkReply(c, holderOf(null, 'org-2'), 'exec-1', 'answer')).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/no executor is appointed/) });
+    expect(checkReply(c, holderOf('exec-9', 'org-2'), 'exec-1', 'answer')?.code).toBe('FORBIDDEN');
+    expect(checkReply(c, holderOf('exec-9', 'org-2'), 'exec-9', 'refuse')).toBeNull();
+  });
+  it('R2: the holder, not the case, decides who answers: an unknown holder refuses everyone', () => {
+    expect(checkReply(assignedCase, null, 'exec-1', 'answer')?.code).toBe('FORBIDDEN');
   });
 });

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '@shagym/contracts';
+import type { ComplaintHolder } from '@shagym/service-kit';
 
 /**
  * R11: the statuses a complainant sees, in lifecycle order; ANSWERED and REFUSED end a case,
@@ -180,19 +181,28 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
 
 export type TransitionRefusal = { code: 'INVALID_TRANSITION' | 'FORBIDDEN'; message: string };
 
+/** Who holds the complaint now, as the holder projection (service-kit ComplaintAccess) folds it. */
+export type CurrentHolder = Pick<ComplaintHolder, 'currentOrganizationId' | 'currentExecutorOfficialId'>;
+
 /**
  * R9, R17: only the appointed executor may reply or refuse, and only once the complaint is
- * assigned and before it has been replied to.
+ * assigned and before it has been replied to. The case says how far it went; the holder says
+ * who may act (issue 15): the executor the head of the body that holds it now appointed last —
+ * R2 after a reassignment, R18 after a forwarding (the first body's executor no longer may,
+ * and nobody may until the receiving body's head appoints one).
  */
-export function checkReply(c: ComplaintCase, officialId: string | undefined, action: 'answer' | 'refuse'): TransitionRefusal | null {
+export function checkReply(c: ComplaintCase, holder: CurrentHolder | null, officialId: string | undefined, action: 'answer' | 'refuse'): TransitionRefusal | null {
   if (c.status === 'ANSWERED' || c.status === 'REFUSED' || c.status === 'ESCALATED') {
     return { code: 'INVALID_TRANSITION', message: `cannot ${action}: the complaint is already ${c.status}` };
   }
   if (c.status !== 'ASSIGNED') {
     return { code: 'INVALID_TRANSITION', message: `cannot ${action}: the complaint is ${c.status}, not yet ASSIGNED to an executor` };
   }
-  if (!officialId || officialId !== c.executorOfficialId) {
-    return { code: 'FORBIDDEN', message: `only the appointed executor may ${action} this complaint` };
+  if (!holder?.currentOrganizationId || !holder.currentExecutorOfficialId) {
+    return { code: 'FORBIDDEN', message: `no executor is appointed at the body that holds this complaint now: nobody may ${action} it yet` };
+  }
+  if (!officialId || officialId !== holder.currentExecutorOfficialId) {
+    return { code: 'FORBIDDEN', message: `only the appointed executor of the body that holds it may ${action} this complaint` };
   }
   return null;
 }
