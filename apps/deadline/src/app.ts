@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { ComplaintAccess, ConfigError, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
@@ -16,10 +17,11 @@ import { ParkWhenYearMissing } from './domain/parked-terms';
 import { parseWarnings } from './domain/term';
 import { calendarConsumer, complaintConsumer, type TermSetters } from './events/complaint-consumer';
 import { createResolvers } from './graphql/resolvers';
-import { DeadlineScheduler, fileClock, systemClock, type Clock } from './scheduler';
+import { DeadlineScheduler, fileClock, systemClock, type Clock, type TimerFirer } from './scheduler';
 import { CalendarRepository } from './store/calendar-repository';
 import { DEADLINE_MIGRATIONS } from './store/migrations';
 import { ParkedTermRepository } from './store/parked-term-repository';
+import { ParkedTimerRepository } from './store/parked-timer-repository';
 import { TermRepository } from './store/term-repository';
 import type { RequestContext } from './context';
 
@@ -42,6 +44,15 @@ export function loadDeadlineConfig(env: NodeJS.ProcessEnv = process.env) {
      */
     DEADLINE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(2_147_483_647).default(3_600_000),
     DEADLINE_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
+    /** Failed attempts after which a timer is parked until a supervisor resumes it (domain/timer-retry.ts). */
+    DEADLINE_TIMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    /** The wait after a timer's first failed attempt, doubled after each further one, up to the max. */
+    DEADLINE_TIMER_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1_000),
+    DEADLINE_TIMER_RETRY_MAX_MS: z.coerce.number().int().min(10).default(60_000),
+    /** Timers worked at the same time: one failing or slow timer takes one place, not the schedule. */
+    DEADLINE_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    /** An attempt to fire a timer that has not settled by then counts as failed. */
+    DEADLINE_TIMER_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /**
      * Business time read from a file holding an ISO instant (tests that kill the process, demos
      * of a term's life); refused in production.
@@ -59,6 +70,8 @@ export type DeadlineConfig = ReturnType<typeof loadDeadlineConfig>;
 export interface DeadlineOptions {
   /** Business time for terms, warnings and breaches (tests inject a settable clock). */
   clock?: Clock;
+  /** Wraps what fires a timer (tests: a firing that fails on purpose, to show it holds no other). */
+  wrapFire?: (fire: TimerFirer) => TimerFirer;
 }
 
 /** Deadline: review terms in working days (R8, R13, R16, R18), warnings and breaches. */
@@ -69,12 +82,25 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
     config,
     typeDefs,
     migrations: DEADLINE_MIGRATIONS,
-    async setup({ db, eventLog, emit, logger }) {
+    async setup({ db, eventLog, emit, logger, metrics }) {
       const organizations = new OrganizationProjection(db);
       const access = new ComplaintAccess(db);
       const calendars = new CalendarRepository(eventLog);
       const store = new TermRepository(db);
       const parked = new ParkedTermRepository(db);
+      const parkedTimers = new ParkedTimerRepository(db);
+      const timerFailures = new Counter({
+        name: 'shagym_deadline_timer_failures_total',
+        help: 'Failed attempts to fire a deadline timer, by kind',
+        labelNames: ['kind'],
+        registers: [metrics.registry],
+      });
+      const timersParked = new Counter({
+        name: 'shagym_deadline_timers_parked_total',
+        help: 'Deadline timers parked after spending their attempts, by kind',
+        labelNames: ['kind'],
+        registers: [metrics.registry],
+      });
       const settings: TermSettings = {
         counting: { countStartDay: config.DEADLINE_COUNT_START_DAY === 'true', timeZone: 'Asia/Almaty' },
         warnings: parseWarnings(config.DEADLINE_WARNINGS),
@@ -88,11 +114,28 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
         cancelTimers: async (complaintId) => scheduler.forget(await store.cancelTimers(complaintId, clock.now())),
         calendar: () => calendars.current(),
       };
+      const fire: TimerFirer = new FireTimer(ports);
       const scheduler = new DeadlineScheduler(
         store,
-        new FireTimer(ports),
-        { clock, maxSleepMs: config.DEADLINE_SCHEDULER_INTERVAL_MS, leaseMs: config.DEADLINE_LEASE_MS },
+        parkedTimers,
+        options.wrapFire ? options.wrapFire(fire) : fire,
+        {
+          clock,
+          maxSleepMs: config.DEADLINE_SCHEDULER_INTERVAL_MS,
+          leaseMs: config.DEADLINE_LEASE_MS,
+          retry: {
+            maxAttempts: config.DEADLINE_TIMER_MAX_ATTEMPTS,
+            baseDelayMs: config.DEADLINE_TIMER_RETRY_BASE_MS,
+            maxDelayMs: Math.max(config.DEADLINE_TIMER_RETRY_BASE_MS, config.DEADLINE_TIMER_RETRY_MAX_MS),
+          },
+          concurrency: config.DEADLINE_TIMER_CONCURRENCY,
+          attemptTimeoutMs: config.DEADLINE_TIMER_ATTEMPT_TIMEOUT_MS,
+        },
         logger,
+        {
+          failed: (t) => timerFailures.inc({ kind: t.kind }),
+          parked: (t) => timersParked.inc({ kind: t.kind }),
+        },
       );
       const recompute = new RecomputeOnCalendarChange({ ...ports, openTerms: (year) => store.openTerms(year) }, settings, (complaintId, reason) =>
         logger.warn({ complaintId, reason }, 'term not recomputed'),
@@ -107,14 +150,14 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
         logger.warn({ complaintId: p.complaintId, year: p.year, reason: p.reason }, 'term waits for a year of the production calendar'),
       );
       return {
-        resolvers: createResolvers({ access, log: eventLog, calendars, store, parked, clock, changeCalendar }),
+        resolvers: createResolvers({ access, log: eventLog, calendars, store, parked, clock, changeCalendar, parkedTimers, scheduler }),
         consumers: [
           complaintConsumer(setters, new StopDeadline(ports), parking),
           calendarConsumer(recompute, parking, setters),
           organizationProjectionConsumer('deadline', organizations),
           access.consumer('deadline'),
         ],
-        models: [organizations.model, ...store.models, ...parked.models, access.model],
+        models: [organizations.model, ...store.models, ...parked.models, ...parkedTimers.models, access.model],
         // Before readiness: the wheel's one full read of the pending timers is a start-up load.
         onStarted: () => scheduler.start(),
         onStop: () => scheduler.stop(),

@@ -324,6 +324,9 @@ export interface DueTimer {
 
 export type TimerOutcome = 'FIRED' | 'DUPLICATE' | 'OBSOLETE' | 'SKIPPED';
 
+/** The correlation id of what a timer does: its events, and the scheduler's log lines about it. */
+export const timerCorrelationId = (timerId: string) => `deadline-timer-${timerId}`;
+
 /**
  * Fires one due timer: `deadline.warning` or `deadline.breached`, exactly once — their ids
  * derive from (complaint, warning, due instant) and (complaint, rule, start: one breach per
@@ -348,7 +351,7 @@ export class FireTimer {
       scheduledFor: timer.fireAt.toISOString(),
       firedAt: now.toISOString(),
     };
-    const common = { source: 'deadline' as const, subject: d.complaintId, correlationId: `deadline-timer-${timer.timerId}`, causationId: d.termId, time: now };
+    const common = { source: 'deadline' as const, subject: d.complaintId, correlationId: timerCorrelationId(timer.timerId), causationId: d.termId, time: now };
     if (timer.kind === 'WARNING') {
       if (d.breachedAt || now.getTime() > Date.parse(d.dueAt)) return 'SKIPPED';
       const event = createEvent({

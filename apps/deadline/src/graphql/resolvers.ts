@@ -1,17 +1,18 @@
 import { GraphQLError } from 'graphql';
 import { almatyDate, languageOf, type LocalizedText } from '@shagym/contracts';
-import { badUserInput, DateScalar, DateTimeScalar, forbidden, requireRole, type ComplaintAccess, type EventLog } from '@shagym/service-kit';
+import { badUserInput, DateScalar, DateTimeScalar, forbidden, notFound, requireRole, type ComplaintAccess, type EventLog } from '@shagym/service-kit';
 import { CalendarYearMissingError } from '../domain/calendar';
 import { deadlineState, InvalidCalendarChange, projectDeadline, type ChangeCalendarYear, type Deadline, type DueTimer, type OverdueComplaint } from '../domain/deadline';
 import { explainTerm } from '../domain/explain';
 import { remainingWorkingDays } from '../domain/term';
 import { addWorkingDays, workingDaysBetween } from '../domain/working-days';
-import type { Clock } from '../scheduler';
+import type { Clock, DeadlineScheduler } from '../scheduler';
 import type { RequestContext } from '../context';
 import type { CalendarRepository } from '../store/calendar-repository';
 import type { ParkedTermRepository } from '../store/parked-term-repository';
+import { dueTimerOf, type ParkedTimer, type ParkedTimerRepository } from '../store/parked-timer-repository';
 import type { TermRepository } from '../store/term-repository';
-import type { Resolvers } from './__generated__/resolvers-types';
+import type { ParkedTimer as ParkedTimerView, Resolvers } from './__generated__/resolvers-types';
 
 const MAX_SPAN_DAYS = 366 * 2;
 
@@ -30,6 +31,26 @@ export interface ResolverDeps {
   parked: ParkedTermRepository;
   clock: Clock;
   changeCalendar: ChangeCalendarYear;
+  parkedTimers: ParkedTimerRepository;
+  scheduler: Pick<DeadlineScheduler, 'resume'>;
+}
+
+/** A parked timer as the graph shows it (no mapper: the record is plain data). */
+function parkedTimerView(p: ParkedTimer): ParkedTimerView {
+  return {
+    timerId: p.timerId,
+    complaint: { id: p.complaintId },
+    organizationId: p.organizationId,
+    kind: p.kind,
+    warning: p.warning ?? null,
+    fireAt: p.fireAt.toISOString(),
+    reason: p.reason,
+    failures: p.failures,
+    correlationId: p.correlationId,
+    parkedAt: p.parkedAt.toISOString(),
+    resumedAt: p.resumedAt?.toISOString() ?? null,
+    resumedBy: p.resumedBy,
+  };
 }
 
 /** When the term's first warning is planned (its AT_RISK threshold); null without warnings. */
@@ -135,6 +156,15 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         });
         return overdue.sort((a, b) => a.deadline.dueAt.localeCompare(b.deadline.dueAt));
       },
+      // Operational, like the overdue list: the organization's head, or a supervisor for any (or all).
+      parkedTimers: async (_p, { organizationId }, ctx) => {
+        const caller = requireRole(ctx.identity, 'SUPERVISOR', 'HEAD');
+        const anyOrganization = caller.roles.includes('SUPERVISOR');
+        if (!anyOrganization && (!organizationId || caller.organizationId !== organizationId)) {
+          throw forbidden('a head sees the parked timers of their own organization');
+        }
+        return (await deps.parkedTimers.parked(organizationId ?? null)).map(parkedTimerView);
+      },
     },
     Mutation: {
       setCalendarYear: async (_p, { input }, ctx) => {
@@ -161,6 +191,21 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
           if (err instanceof Error && err.name === 'ZodError') throw badUserInput({ field: 'input', message: err.message });
           throw err;
         }
+      },
+      // A supervisor's act, not a restart's: only someone who fixed (or judged) the cause knows
+      // that another try can succeed (issue 15). The resume is stored first, then the timer is
+      // due in this instance's wheel at once; should this instance die first, the next start
+      // loads it as pending (it is no longer parked).
+      resumeParkedTimer: async (_p, { timerId }, ctx) => {
+        const caller = requireRole(ctx.identity, 'SUPERVISOR');
+        const resumed = await deps.parkedTimers.resume(timerId, caller.subject, new Date());
+        if (!resumed) {
+          const known = await deps.parkedTimers.find(timerId);
+          if (!known) throw notFound('parked timer', timerId);
+          throw badUserInput({ field: 'timerId', message: 'the timer was resumed already' });
+        }
+        deps.scheduler.resume(dueTimerOf(resumed));
+        return parkedTimerView(resumed);
       },
     },
   };

@@ -55,7 +55,8 @@ export interface PendingTimer {
 
 /** What taking a lease on a timer came to. */
 export type LeaseResult =
-  | { status: 'TAKEN' }
+  /** This owner works it: `attempt` is the lease's number (0, 1, …), one per attempt ever made. */
+  | { status: 'TAKEN'; attempt: number }
   /** Another owner works it (or died less than the lease ago): try again after `retryInMs`. */
   | { status: 'HELD'; retryInMs: number }
   /** Nothing to do: the timer is done (fired, cancelled) or unknown. */
@@ -196,22 +197,24 @@ export class TermRepository {
    * A lease on working one timer, taken by an INSERT of slot `<timerId>:<attempt>`: of two
    * instances racing for the same attempt exactly one inserts it, the other gets a duplicate
    * key. The next attempt may only be taken once the last lease is older than `leaseMs` — so a
-   * timer whose owner died is taken over, and one being worked is not. (Firing is idempotent
-   * anyway: the event id is deterministic.) All point reads: the last attempt by countSlots.
+   * timer whose owner died is taken over, and one being worked is not. The same owner may take
+   * the next attempt at once: it knows its last attempt is over (it failed, and the scheduler
+   * retries it after its own backoff, domain/timer-retry.ts). (Firing is idempotent anyway: the
+   * event id is deterministic.) All point reads: the last attempt by countSlots.
    */
   async lease(timerId: string, owner: string, now: Date, leaseMs: number): Promise<LeaseResult> {
     const taken = await countSlots(this.leases, (n) => leaseId(timerId, n - 1));
     if (taken > 0) {
       const last = await this.leases.findById(leaseId(timerId, taken - 1)).lean().exec();
       const expires = (last?.takenAt.getTime() ?? 0) + leaseMs;
-      if (expires > now.getTime()) return { status: 'HELD', retryInMs: expires - now.getTime() };
+      if (expires > now.getTime() && last?.owner !== owner) return { status: 'HELD', retryInMs: expires - now.getTime() };
     }
     if (!(await insertOnce(this.leases, { _id: leaseId(timerId, taken), timerId, attempt: taken, owner, takenAt: now }))) {
       return { status: 'HELD', retryInMs: leaseMs };
     }
     // Someone may have finished the timer before this lease (another instance, a cancellation).
     const timer = await this.timers.findById(timerId, { doneAt: 1 }).lean().exec();
-    return timer && timer.doneAt === null ? { status: 'TAKEN' } : { status: 'DONE' };
+    return timer && timer.doneAt === null ? { status: 'TAKEN', attempt: taken } : { status: 'DONE' };
   }
 
   async markDone(timerId: string, outcome: TimerOutcome, now: Date): Promise<void> {

@@ -7,6 +7,7 @@ import type { TermExplanation as TermExplanationModel } from '../../domain/expla
 import type { RequestContext } from '../../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -155,8 +156,15 @@ export type Language =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Puts a parked timer back in the schedule once its cause is fixed (SUPERVISOR): it fires at once, with a fresh set of attempts. */
+  resumeParkedTimer: ParkedTimer;
   /** Adds or corrects a year's entries (SUPERVISOR). Open terms are recomputed and the change announced. */
   setCalendarYear: CalendarYear;
+};
+
+
+export type MutationResumeParkedTimerArgs = {
+  timerId: Scalars['ID']['input'];
 };
 
 
@@ -171,6 +179,32 @@ export type OverdueComplaint = {
   deadline: Deadline;
 };
 
+/**
+ * A deadline timer whose firing kept failing: set aside with the reason after its attempts, so it
+ * holds no other timer, until a supervisor resumes it.
+ */
+export type ParkedTimer = {
+  __typename?: 'ParkedTimer';
+  complaint: Complaint;
+  /** The correlation id of its log lines and events. */
+  correlationId: Scalars['String']['output'];
+  /** Failed attempts before it was parked. */
+  failures: Scalars['Int']['output'];
+  /** When it was due. */
+  fireAt: Scalars['DateTime']['output'];
+  kind: TimerKind;
+  organizationId: Scalars['ID']['output'];
+  parkedAt: Scalars['DateTime']['output'];
+  /** Why its last attempt failed. */
+  reason: Scalars['String']['output'];
+  /** Set once resumed: it is then worked again. */
+  resumedAt?: Maybe<Scalars['DateTime']['output']>;
+  resumedBy?: Maybe<Scalars['String']['output']>;
+  timerId: Scalars['ID']['output'];
+  /** Which warning (e.g. 1@09:00), for a WARNING. */
+  warning?: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The date n working days after `from` (R16). */
@@ -181,6 +215,11 @@ export type Query = {
   calendarYears: Array<Scalars['Int']['output']>;
   /** Complaints of an organization whose term is over without an answer or refusal. */
   overdueComplaints: Array<OverdueComplaint>;
+  /**
+   * Deadline timers parked after failing, newest first: a HEAD sees their organization's, a
+   * SUPERVISOR any organization's or, without organizationId, every one.
+   */
+  parkedTimers: Array<ParkedTimer>;
   /** Working days after `from` up to and including `to`. */
   workingDays: Scalars['Int']['output'];
 };
@@ -199,6 +238,11 @@ export type QueryCalendarYearArgs = {
 
 export type QueryOverdueComplaintsArgs = {
   organizationId: Scalars['ID']['input'];
+};
+
+
+export type QueryParkedTimersArgs = {
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -231,6 +275,13 @@ export type TermRule =
   | 'R13'
   /** 3 working days to forward to the competent body. */
   | 'R18';
+
+/** What a deadline timer is for. */
+export type TimerKind =
+  /** The end of the term (R8, R13, R18) without an answer. */
+  | 'BREACH'
+  /** A warning before the end of the term. */
+  | 'WARNING';
 
 export type TransferInput = {
   /** The weekday that is off instead. */
@@ -362,9 +413,11 @@ export type ResolversTypes = ResolversObject<{
   Language: null;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OverdueComplaint: ResolverTypeWrapper<OverdueComplaintModel>;
+  ParkedTimer: ResolverTypeWrapper<Omit<ParkedTimer, 'complaint'> & { complaint: ResolversTypes['Complaint'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TermExplanation: ResolverTypeWrapper<TermExplanationModel>;
   TermRule: TermRule;
+  TimerKind: TimerKind;
   TransferInput: TransferInput;
   WorkingWeekendDay: ResolverTypeWrapper<WorkingWeekendDay>;
 }>;
@@ -385,6 +438,7 @@ export type ResolversParentTypes = ResolversObject<{
   KurbanAitInput: KurbanAitInput;
   Mutation: Record<PropertyKey, never>;
   OverdueComplaint: OverdueComplaintModel;
+  ParkedTimer: Omit<ParkedTimer, 'complaint'> & { complaint: ResolversParentTypes['Complaint'] };
   Query: Record<PropertyKey, never>;
   TermExplanation: TermExplanationModel;
   TransferInput: TransferInput;
@@ -445,6 +499,7 @@ export type DeadlineResolvers<ContextType = RequestContext, ParentType extends R
 export type LanguageResolvers = { EN: 'en', KK: 'kk', RU: 'ru' };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  resumeParkedTimer?: Resolver<ResolversTypes['ParkedTimer'], ParentType, ContextType, RequireFields<MutationResumeParkedTimerArgs, 'timerId'>>;
   setCalendarYear?: Resolver<ResolversTypes['CalendarYear'], ParentType, ContextType, RequireFields<MutationSetCalendarYearArgs, 'input'>>;
 }>;
 
@@ -453,11 +508,27 @@ export type OverdueComplaintResolvers<ContextType = RequestContext, ParentType e
   deadline?: Resolver<ResolversTypes['Deadline'], ParentType, ContextType>;
 }>;
 
+export type ParkedTimerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ParkedTimer'] = ResolversParentTypes['ParkedTimer']> = ResolversObject<{
+  complaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fireAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TimerKind'], ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resumedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  resumedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  warning?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   addWorkingDays?: Resolver<ResolversTypes['Date'], ParentType, ContextType, RequireFields<QueryAddWorkingDaysArgs, 'days' | 'from'>>;
   calendarYear?: Resolver<ResolversTypes['CalendarYear'], ParentType, ContextType, RequireFields<QueryCalendarYearArgs, 'year'>>;
   calendarYears?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   overdueComplaints?: Resolver<Array<ResolversTypes['OverdueComplaint']>, ParentType, ContextType, RequireFields<QueryOverdueComplaintsArgs, 'organizationId'>>;
+  parkedTimers?: Resolver<Array<ResolversTypes['ParkedTimer']>, ParentType, ContextType, Partial<QueryParkedTimersArgs>>;
   workingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryWorkingDaysArgs, 'from' | 'to'>>;
 }>;
 
@@ -484,6 +555,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Language?: LanguageResolvers;
   Mutation?: MutationResolvers<ContextType>;
   OverdueComplaint?: OverdueComplaintResolvers<ContextType>;
+  ParkedTimer?: ParkedTimerResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   TermExplanation?: TermExplanationResolvers<ContextType>;
   WorkingWeekendDay?: WorkingWeekendDayResolvers<ContextType>;
