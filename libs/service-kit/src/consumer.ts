@@ -2,6 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer }
 import { decodeEvent, TOPIC_PARTITIONS, topicName, type DomainEvent, type EventType, type TopicId } from '@shagym/contracts';
 import { runWithContext } from './context';
 import { PermanentError, RetryLaterError, isInfrastructureError } from './errors';
+import { buildDeadLetter, DEAD_LETTER_ID_HEADER, deadLetterMarkId, producesLetter, type DeadLetterMarks } from './dead-letters';
 import type { Inbox } from './inbox';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -39,16 +40,6 @@ export interface ConsumerSpec {
   onAssignmentChange?: () => void;
 }
 
-/** What goes to the dead-letter topic: the reason and the original message, untouched. */
-export interface DeadLetter {
-  reason: string;
-  group: string;
-  failedAt: string;
-  eventType?: string;
-  eventId?: string;
-  original: { topic: string; partition: number; offset: string; key: string | null; value: string | null };
-}
-
 interface Deps {
   kafka: Kafka;
   producer: Producer;
@@ -57,6 +48,9 @@ interface Deps {
   metrics: Metrics;
   topicPrefix: string;
   groupPrefix: string;
+  /** The service the groups belong to: dead letters are one per service, not per group. */
+  service: string;
+  deadLetterMarks: DeadLetterMarks;
 }
 
 /**
@@ -216,28 +210,25 @@ export class EventConsumer {
     eventType?: string,
     eventId?: string,
   ): Promise<void> {
-    const { producer, topicPrefix, logger, metrics } = this.deps;
-    const letter: DeadLetter = {
-      reason,
-      group: this.groupId,
-      failedAt: new Date().toISOString(),
-      ...(eventType ? { eventType } : {}),
-      ...(eventId ? { eventId } : {}),
-      original: {
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key?.toString('utf8') ?? null,
-        value: message.value?.toString('utf8') ?? null,
-      },
-    };
+    const { producer, topicPrefix, logger, metrics, service, deadLetterMarks } = this.deps;
+    const group = this.groupId;
+    const letter = buildDeadLetter({ service, group, topic, partition, message, reason, eventType, eventId, at: new Date() });
+    const type = eventType ?? 'unknown';
+    // The marker before the send: the service's other groups meet the same message and must
+    // find that a letter is on its way (issue 15: one letter per poison message per service).
+    const owner = await deadLetterMarks.claim(deadLetterMarkId(topic, partition, message.offset), letter.id!, group);
+    if (!producesLetter(owner, group)) {
+      metrics.eventsConsumed.inc({ group, type, outcome: 'dead_lettered_by_sibling' });
+      logger.warn({ reason, topic, partition, offset: message.offset, eventType, eventId, letter: letter.id, by: owner }, 'message dead-lettered by another group of this service');
+      return;
+    }
     await producer.send({
       topic: topicName('deadLetter', topicPrefix),
       acks: -1,
-      messages: [{ key: message.key, value: JSON.stringify(letter), headers: { reason: reason.slice(0, 500) } }],
+      messages: [{ key: message.key, value: JSON.stringify(letter), headers: { reason: reason.slice(0, 500), [DEAD_LETTER_ID_HEADER]: letter.id! } }],
     });
-    metrics.eventsConsumed.inc({ group: this.groupId, type: eventType ?? 'unknown', outcome: 'dead_lettered' });
-    logger.error({ reason, topic, partition, offset: message.offset, eventType, eventId }, 'message dead-lettered');
+    metrics.eventsConsumed.inc({ group, type, outcome: 'dead_lettered' });
+    logger.error({ reason, topic, partition, offset: message.offset, eventType, eventId, letter: letter.id }, 'message dead-lettered');
   }
 }
 

@@ -12,6 +12,7 @@ export * from './metrics';
 export * from './kafka';
 export * from './relay';
 export * from './consumer';
+export * from './dead-letters';
 export * from './http';
 export * from './service';
 export * from './scalars';

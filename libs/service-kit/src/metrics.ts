@@ -21,7 +21,7 @@ export function createMetrics(service: string) {
     }),
     eventsConsumed: new Counter({
       name: 'shagym_events_consumed_total',
-      help: 'Events consumed by type and outcome (handled, skipped, duplicate, dead_lettered)',
+      help: 'Events consumed by type and outcome (handled, skipped, duplicate, dead_lettered, dead_lettered_by_sibling: another group of the service sent the one letter)',
       labelNames: ['group', 'type', 'outcome'],
       registers: [registry],
     }),

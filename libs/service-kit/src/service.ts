@@ -17,6 +17,7 @@ import { ORGANIZATION_LISTS_MIGRATION } from './organization-projection';
 import { closeServer, startHttpServer, type HttpRoute } from './http';
 import { identityFromHeaders, type Identity } from './identity';
 import { Inbox } from './inbox';
+import { DeadLetterMarks } from './dead-letters';
 import { connectProducer, createKafka, ensureTopics } from './kafka';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -98,6 +99,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   );
   const eventLog = new EventLog(db);
   const inbox = new Inbox(db);
+  const deadLetterMarks = new DeadLetterMarks(db);
   const kafka = createKafka(`shagym-${def.name}`, config.KAFKA_BROKERS, logger);
   await ensureTopics(kafka, config.KAFKA_TOPIC_PREFIX, logger);
   const producer = await connectProducer(kafka);
@@ -109,7 +111,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
     return result;
   };
   const parts = await def.setup({ config, logger, metrics, db, eventLog, kafka, producer, emit });
-  await ensureIndexes([eventLog.model, inbox.model, ...(parts.models ?? [])]);
+  await ensureIndexes([eventLog.model, inbox.model, deadLetterMarks.model, ...(parts.models ?? [])]);
   relay.start();
 
   let started = false;
@@ -123,6 +125,8 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
         metrics,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
         groupPrefix: config.KAFKA_GROUP_PREFIX,
+        service: def.name,
+        deadLetterMarks,
       }),
   );
   for (const c of consumers) await c.start();
