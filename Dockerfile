@@ -19,4 +19,5 @@ COPY package.json ./
 ARG APP
 ENV APP=${APP}
 USER node
-CMD ["sh", "-c", "exec node --enable-source-maps dist/apps/${APP}/main.js"]
+# The same Node flags as npm start and the tests (package.json "shagym.appNodeFlags": a bounded heap).
+CMD ["sh", "-c", "exec node $(node -p \"require('./package.json').shagym.appNodeFlags.join(' ')\") dist/apps/${APP}/main.js"]

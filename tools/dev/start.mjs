@@ -3,7 +3,7 @@
 // skipped when KAFKA_BROKERS / MONGO_URL point elsewhere), the five services and the gateway
 // as separate processes. Waits until everything is ready, prints the URLs; Ctrl-C stops all.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle } from '../build/bundle.mjs';
 import { ensureDevKeys } from '../auth/dev-issuer.mjs';
@@ -27,6 +27,13 @@ const children = new Map();
 let infraStarted = { kafka: false, mongo: false };
 let stopping = false;
 
+/**
+ * Node flags of every app (package.json "shagym.appNodeFlags", also used by the tests' stack and
+ * the Dockerfile): a bounded V8 heap, so that each process's memory stays within what its
+ * bounded caches need instead of growing lazily toward a quarter of the machine.
+ */
+const APP_NODE_FLAGS = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).shagym.appNodeFlags;
+
 function log(msg) {
   console.log(`[start] ${msg}`);
 }
@@ -34,7 +41,7 @@ function log(msg) {
 /** Runs one app; its JSON logs go to .data/logs/<name>.log, warnings and errors also here. */
 function run(name, env) {
   const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist', 'apps', name, 'main.js')], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, join(root, 'dist', 'apps', name, 'main.js')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { IsolatedEnv } from './env';
@@ -27,6 +27,11 @@ export interface RunningProcess {
   url: string;
   port: number;
   child: ChildProcess;
+}
+
+/** The Node flags every app runs with, as `npm start` and the Dockerfile run them (package.json "shagym.appNodeFlags"). */
+function appNodeFlags(): string[] {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { shagym: { appNodeFlags: string[] } }).shagym.appNodeFlags;
 }
 
 export interface ProcessStackOptions {
@@ -72,7 +77,7 @@ export class ProcessStack {
     // STACK_NODE_ARGS: extra Node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
     // to profile a bench run (Node refuses --cpu-prof in NODE_OPTIONS).
     const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(ROOT, 'dist', 'apps', name, 'main.js')], {
+    const child = spawn(process.execPath, [...appNodeFlags(), ...nodeArgs, join(ROOT, 'dist', 'apps', name, 'main.js')], {
       // Each service in the test's own database, as in production each has its own.
       env: {
         ...process.env,
