@@ -47,8 +47,8 @@ export const SHAPES: Shape[] = [
     run: (db, pick) => Promise.all(Array.from({ length: 50 }, () => probe(db).findOne({ _id: pick() }))),
     explain: (pick) => ({ _id: pick() }),
   },
-  { name: 'find {_id: {$in: [50 ids]}}', stands: 'a batch as $in (not pushed down on FerretDB)', run: (db, pick) => probe(db).find({ _id: { $in: Array.from({ length: 50 }, pick) } }).toArray(), explain: (pick) => ({ _id: { $in: [pick(), pick()] } }), maxSize: 20_000 },
-  { name: 'findOne {_id: {$eq: id}}', stands: 'an _id read written with $eq (not pushed down)', run: (db, pick) => probe(db).findOne({ _id: { $eq: pick() } }), explain: (pick) => ({ _id: { $eq: pick() } }), maxSize: 20_000 },
+  { name: 'find {_id: {$in: [50 ids]}}', stands: 'a batch of point reads in one command: DataLoader batches, slot windows, journal pages (FerretDB patch 0003)', run: (db, pick) => probe(db).find({ _id: { $in: Array.from({ length: 50 }, pick) } }).toArray(), explain: (pick) => ({ _id: { $in: [pick(), pick()] } }) },
+  { name: 'findOne {_id: {$eq: id}}', stands: 'an _id read written with $eq (pushed down by patch 0003)', run: (db, pick) => probe(db).findOne({ _id: { $eq: pick() } }), explain: (pick) => ({ _id: { $eq: pick() } }) },
   { name: 'find by an indexed field', stands: 'the old model: event log by aggregate, facts by complaint', run: (db, pick) => probe(db).find({ key: keyOf(pick()) }).toArray(), explain: (pick) => ({ key: keyOf(pick()) }), maxSize: 20_000 },
   { name: 'countDocuments by an indexed field', stands: 'the old model: counts by a field', run: (db, pick) => probe(db).countDocuments({ key: keyOf(pick()) }), explain: (pick) => ({ key: keyOf(pick()) }), maxSize: 20_000 },
 ];
