@@ -1,28 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: bundles tools/bench/run.ts on the fly with esbuild (the workspace libs
-// inside, npm packages from node_modules) and runs it. Figures only, never assertions.
-// Settings and how to reproduce: tools/bench/README.md.
-import { build } from 'esbuild';
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `npm run bench`: runs tools/bench/run.ts (bundled on the fly: tools/build/run-ts.mjs).
+// Figures only, never assertions. Settings and how to reproduce: tools/bench/README.md.
+import { runTs } from '../build/run-ts.mjs';
 
-const root = join(import.meta.dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-// Three levels under the root, like the sources, so that paths relative to __dirname hold.
-const out = join(root, 'dist', 'tools', 'bench', 'run.cjs');
-await build({
-  entryPoints: [join(root, 'tools', 'bench', 'run.ts')],
-  outfile: out,
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  sourcemap: true,
-  tsconfig: join(root, 'tsconfig.base.json'),
-  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }),
-  loader: { '.graphql': 'text' },
-  logLevel: 'warning',
-});
-const child = spawn(process.execPath, ['--enable-source-maps', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+await runTs('tools/bench/run.ts');
