@@ -12,25 +12,26 @@ export const APPS = ['intake', 'registry', 'routing', 'deadline', 'notification'
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
 
+/** Bundles one TypeScript entry (relative to the root) to `outfile` (absolute), as every app and tool is. */
+export function bundleOne(entry, outfile) {
+  return build({
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    sourcemap: true,
+    tsconfig: join(root, 'tsconfig.base.json'),
+    external,
+    loader: { '.graphql': 'text' },
+    logLevel: 'warning',
+  });
+}
+
 export async function bundle(apps = APPS) {
   const started = Date.now();
-  await Promise.all(
-    apps.map((app) =>
-      build({
-        entryPoints: [join(root, 'apps', app, 'src', 'main.ts')],
-        outfile: join(root, 'dist', 'apps', app, 'main.js'),
-        bundle: true,
-        platform: 'node',
-        target: 'node24',
-        format: 'cjs',
-        sourcemap: true,
-        tsconfig: join(root, 'tsconfig.base.json'),
-        external,
-        loader: { '.graphql': 'text' },
-        logLevel: 'warning',
-      }),
-    ),
-  );
+  await Promise.all(apps.map((app) => bundleOne(join('apps', app, 'src', 'main.ts'), join(root, 'dist', 'apps', app, 'main.js'))));
   return Date.now() - started;
 }
 
