@@ -6,6 +6,7 @@ import { buildDeadLetter, DEAD_LETTER_ID_HEADER, deadLetterMarkId, producesLette
 import type { Inbox } from './inbox';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { aggregateOf, asKafkaMessage, DEFAULT_RETRY_POLICY, ParkedMessages, toParked, type ParkedMessage, type ParkedMessageStore, type RetryPolicy } from './parked-messages';
 
 export type EventHandlers = {
   [T in EventType]?: (event: DomainEvent<T>) => Promise<void>;
@@ -38,6 +39,8 @@ export interface ConsumerSpec {
    * so a cache of what only a partition's owner writes must be dropped.
    */
   onAssignmentChange?: () => void;
+  /** Backoff of parked (retry-later) messages; defaults to DEFAULT_RETRY_POLICY (tests shorten it). */
+  parking?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>>;
 }
 
 interface Deps {
@@ -51,6 +54,11 @@ interface Deps {
   /** The service the groups belong to: dead letters are one per service, not per group. */
   service: string;
   deadLetterMarks: DeadLetterMarks;
+  /**
+   * Where a RetryLaterError parks its message so the partition moves on (parked-messages.ts).
+   * Without it the handler is retried in place for the error's window, holding the partition.
+   */
+  parkedMessages?: ParkedMessageStore;
 }
 
 /**
@@ -61,11 +69,22 @@ interface Deps {
 export class EventConsumer {
   private consumer: Consumer | null = null;
   private stopping = false;
+  private readonly parked: ParkedMessages | null;
 
   constructor(
     private readonly spec: ConsumerSpec,
     private readonly deps: Deps,
-  ) {}
+  ) {
+    this.parked = deps.parkedMessages
+      ? new ParkedMessages(
+          this.groupId,
+          deps.parkedMessages,
+          { run: (m) => this.runParked(m), deadLetter: (m, reason) => this.deadLetter(m.topic, m.partition, asKafkaMessage(m), reason, m.type, m.eventId) },
+          deps,
+          { ...DEFAULT_RETRY_POLICY, maxAttempts: spec.maxAttempts ?? 6, ...spec.parking },
+        )
+      : null;
+  }
 
   get groupId(): string {
     return `${this.deps.groupPrefix}${this.spec.group}`;
@@ -81,6 +100,8 @@ export class EventConsumer {
     });
     const onJoin = this.spec.onAssignmentChange;
     if (onJoin) this.consumer.on(this.consumer.events.GROUP_JOIN, () => onJoin());
+    const parked = this.parked;
+    if (parked) this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => parked.assigned(e.payload.memberAssignment));
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.spec.topics.map((t) => topicName(t, topicPrefix)),
@@ -96,6 +117,7 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.parked?.stop();
     await this.consumer?.disconnect();
   }
 
@@ -115,6 +137,8 @@ export class EventConsumer {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     const { inbox } = this.deps;
     const group = this.groupId;
+    // The parked set must reflect the store after a (re)join before a message may pass it.
+    await this.parked?.ready;
     // Decoded once; what the group handled before (a redelivery) is found in one read for the
     // whole batch, and what it handles now is recorded in one insert before each commit.
     const decoded = batch.messages.map((message) => ({ message, decoded: decodeEvent(message.value) }));
@@ -177,6 +201,10 @@ export class EventConsumer {
       metrics.eventsConsumed.inc({ group, type: event.type, outcome: 'duplicate' });
       return null;
     }
+    // A later message of an aggregate with parked messages must not overtake them. Parked
+    // counts as handled for the offset (it is stored), not for the inbox (it has not run).
+    const aggregate = aggregateOf(topic, message.key, event.subject);
+    if (this.parked && (await this.parked.parkBehind(aggregate, toParked(topic, partition, message, event)))) return null;
     return runWithContext({ correlationId: event.correlationId, causationId: event.id }, async () => {
       const maxAttempts = this.spec.maxAttempts ?? 6;
       const firstTry = Date.now();
@@ -187,6 +215,10 @@ export class EventConsumer {
           logger.debug({ eventId: event.id, type: event.type, subject: event.subject }, 'event handled');
           return { eventId: event.id, type: event.type };
         } catch (err) {
+          if (err instanceof RetryLaterError && this.parked) {
+            await this.parked.park(aggregate, toParked(topic, partition, message, event), err);
+            return null;
+          }
           const infra = isInfrastructureError(err);
           const later = err instanceof RetryLaterError && Date.now() - firstTry < err.retryForMs;
           if (err instanceof PermanentError || (!infra && !later && attempt >= maxAttempts) || this.stopping) {
@@ -202,10 +234,24 @@ export class EventConsumer {
     });
   }
 
+  /** Runs a parked message once (parked-messages.ts decides what a failure means). */
+  private async runParked(m: ParkedMessage): Promise<'handled' | 'duplicate'> {
+    const { inbox, metrics } = this.deps;
+    const decoded = decodeEvent(asKafkaMessage(m).value);
+    const handler = decoded.ok ? (this.spec.handlers[decoded.event.type] as ((e: DomainEvent) => Promise<void>) | undefined) : undefined;
+    if (!decoded.ok || !handler) throw new PermanentError(`parked message no longer handled: ${decoded.ok ? decoded.event.type : decoded.reason}`);
+    const event = decoded.event;
+    if (await inbox.seen(this.groupId, event.id)) return 'duplicate';
+    await runWithContext({ correlationId: event.correlationId, causationId: event.id }, () => handler(event));
+    await inbox.record(this.groupId, event.id, event.type);
+    metrics.eventsConsumed.inc({ group: this.groupId, type: event.type, outcome: 'handled' });
+    return 'handled';
+  }
+
   private async deadLetter(
     topic: string,
     partition: number,
-    message: KafkaMessage,
+    message: Pick<KafkaMessage, 'offset' | 'key' | 'value' | 'headers'>,
     reason: string,
     eventType?: string,
     eventId?: string,

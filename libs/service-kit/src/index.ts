@@ -13,6 +13,7 @@ export * from './kafka';
 export * from './relay';
 export * from './consumer';
 export * from './dead-letters';
+export * from './parked-messages';
 export * from './http';
 export * from './service';
 export * from './scalars';

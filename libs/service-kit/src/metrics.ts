@@ -31,6 +31,18 @@ export function createMetrics(service: string) {
       labelNames: ['type'],
       registers: [registry],
     }),
+    parkedMessages: new Counter({
+      name: 'shagym_parked_messages_total',
+      help: 'Messages parked to retry later instead of holding their partition (parked: its handler said later; parked_behind: its aggregate had parked ones), then resumed or dead_lettered',
+      labelNames: ['group', 'type', 'outcome'],
+      registers: [registry],
+    }),
+    parkedAggregates: new Gauge({
+      name: 'shagym_parked_aggregates',
+      help: 'Aggregates (topic and key) with parked messages waiting, per consumer group',
+      labelNames: ['group'],
+      registers: [registry],
+    }),
     consumerLag: new Gauge({
       name: 'shagym_consumer_lag',
       help: 'Messages not yet consumed by a consumer group, per topic',

@@ -18,6 +18,7 @@ import { closeServer, startHttpServer, type HttpRoute } from './http';
 import { identityFromHeaders, type Identity } from './identity';
 import { Inbox } from './inbox';
 import { DeadLetterMarks } from './dead-letters';
+import { ParkedMessageStore } from './parked-messages';
 import { connectProducer, createKafka, ensureTopics } from './kafka';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -100,6 +101,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   const eventLog = new EventLog(db);
   const inbox = new Inbox(db);
   const deadLetterMarks = new DeadLetterMarks(db);
+  const parkedMessages = new ParkedMessageStore(db);
   const kafka = createKafka(`shagym-${def.name}`, config.KAFKA_BROKERS, logger);
   await ensureTopics(kafka, config.KAFKA_TOPIC_PREFIX, logger);
   const producer = await connectProducer(kafka);
@@ -111,7 +113,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
     return result;
   };
   const parts = await def.setup({ config, logger, metrics, db, eventLog, kafka, producer, emit });
-  await ensureIndexes([eventLog.model, inbox.model, deadLetterMarks.model, ...(parts.models ?? [])]);
+  await ensureIndexes([eventLog.model, inbox.model, deadLetterMarks.model, parkedMessages.messages.model, parkedMessages.aggregates.model, parkedMessages.progress, ...(parts.models ?? [])]);
   relay.start();
 
   let started = false;
@@ -127,6 +129,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
         groupPrefix: config.KAFKA_GROUP_PREFIX,
         service: def.name,
         deadLetterMarks,
+        parkedMessages,
       }),
   );
   for (const c of consumers) await c.start();
