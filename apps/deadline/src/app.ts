@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import { z } from 'zod';
-import { ComplaintAccess, ConfigError, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
+import { ComplaintAccess, ConfigError, HOUR_MS, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import {
   ChangeCalendarYear,
@@ -22,6 +22,7 @@ import { CalendarRepository } from './store/calendar-repository';
 import { DEADLINE_MIGRATIONS } from './store/migrations';
 import { ParkedTermRepository } from './store/parked-term-repository';
 import { ParkedTimerRepository } from './store/parked-timer-repository';
+import { leaseRetentionRule } from './store/lease-retention';
 import { TermRepository } from './store/term-repository';
 import type { RequestContext } from './context';
 
@@ -44,6 +45,8 @@ export function loadDeadlineConfig(env: NodeJS.ProcessEnv = process.env) {
      */
     DEADLINE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(2_147_483_647).default(3_600_000),
     DEADLINE_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
+    /** Age after which the leases of a done timer are pruned (store/lease-retention.ts); never those of an open or parked timer. */
+    RETENTION_LEASE_HOURS: z.coerce.number().int().min(1).default(168),
     /** Failed attempts after which a timer is parked until a supervisor resumes it (domain/timer-retry.ts). */
     DEADLINE_TIMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     /** The wait after a timer's first failed attempt, doubled after each further one, up to the max. */
@@ -159,6 +162,7 @@ export function startDeadline(config = loadDeadlineConfig(), options: DeadlineOp
         ],
         models: [organizations.model, ...store.models, ...parked.models, ...parkedTimers.models, access.model],
         // Before readiness: the wheel's one full read of the pending timers is a start-up load.
+        retention: [leaseRetentionRule(store, config.RETENTION_LEASE_HOURS * HOUR_MS)],
         onStarted: () => scheduler.start(),
         onStop: () => scheduler.stop(),
       };

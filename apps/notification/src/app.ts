@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import { z } from 'zod';
-import { loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
+import { DAY_MS, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import { SmsGatewayChannel, SmtpChannel, type ChannelAdapter } from './delivery/channels';
 import { DeliveryWorker } from './delivery/worker';
@@ -9,6 +9,7 @@ import { complaintConsumer } from './events/complaint-consumer';
 import { createResolvers } from './graphql/resolvers';
 import { ComplaintFileRepository } from './store/complaint-files';
 import { DeliveryRepository } from './store/delivery-repository';
+import { deliveryRetentionRule } from './store/delivery-retention';
 import { InboxRepository } from './store/inbox-repository';
 import { NOTIFICATION_SLOTS_MIGRATION } from './store/migrations';
 import { PreferencesRepository } from './store/preferences-repository';
@@ -42,6 +43,12 @@ export const loadNotificationConfig = (env: NodeJS.ProcessEnv = process.env) =>
     DOCUMENTS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** allow: anonymous callers may read a timeline (until the gateway forwards identities); default: allow outside production. */
     TIMELINE_ANONYMOUS: z.enum(['allow', 'deny']).optional(),
+    /**
+     * Age of a finished delivery (its result) after which its intent, attempts and result are
+     * pruned (store/delivery-retention.ts). At least 30 days: well past the inbox horizon, so no
+     * redelivered cause can plan it again.
+     */
+    RETENTION_DELIVERY_DAYS: z.coerce.number().int().min(30).default(90),
   });
 
 export type NotificationConfig = ReturnType<typeof loadNotificationConfig>;
@@ -128,6 +135,7 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
         ],
         models: [timeline.model, ...files.models, ...inbox.models, preferences.model, ...deliveries.models, organizations.model],
         routes: [documentsRoute({ files, organizations, secret, logger })],
+        retention: [deliveryRetentionRule(deliveries, config.RETENTION_DELIVERY_DAYS * DAY_MS)],
         // With no channel configured every intent is recorded DISABLED when planned: nothing to deliver.
         // Awaited: the worker's load of open deliveries is a start-up read (before readiness).
         onStarted: async () => {

@@ -1,4 +1,10 @@
-import { runMain } from '@shagym/service-kit';
-import { startRegistry } from './app';
+import { runCommand, runMain, runPruneCommand } from '@shagym/service-kit';
+import { loadRegistryConfig, startRegistry } from './app';
 
-runMain(() => startRegistry());
+// `main.js prune` runs the retention job once (inbox ids, dead-letter markers) and exits; without a command, the service runs.
+const [command, ...args] = process.argv.slice(2);
+if (command === 'prune') {
+  runCommand(() => runPruneCommand(args, loadRegistryConfig(), () => []));
+} else {
+  runMain(() => startRegistry());
+}

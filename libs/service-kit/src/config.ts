@@ -26,6 +26,19 @@ export const baseConfigSchema = z.object({
   IDENTITY_SIGNING_SECRET: z.string().min(16).default('shagym-development-only-secret'),
   /** A file to append every MongoDB command to, one JSON line each (tests: the key-first guard). */
   MONGO_COMMAND_LOG: z.string().optional(),
+  /** How often the retention job runs (retention.ts); 0 turns the timer off (`main.js prune` still works). */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(3_600_000),
+  /** Its first run after start: late enough not to compete with the start-up loads. */
+  RETENTION_FIRST_RUN_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(300_000),
+  /** Documents read per cursor batch and deleted per command (at most 500: one `$in` FerretDB answers from its index). */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(500),
+  /**
+   * Age after which a processed-event id (inbox) or a dead-letter marker goes. Must exceed the
+   * longest a message can still be (re)delivered: the topics' retention.ms plus segment.ms (a
+   * segment is deleted only when its newest message is past retention) — 7 + 7 days with
+   * tools/infra's broker — plus a margin for a dead letter redriven late: 15 days.
+   */
+  RETENTION_INBOX_HOURS: z.coerce.number().int().min(1).default(360),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema> & { SERVICE_NAME: string; MONGO_DB: string };

@@ -21,3 +21,5 @@ export * from './organization-projection';
 export * from './identity';
 export * from './complaint-access';
 export * from './command-recorder';
+export * from './retention';
+export * from './prune-command';

@@ -54,6 +54,17 @@ export function createMetrics(service: string) {
       help: 'Events stored but not yet published',
       registers: [registry],
     }),
+    retentionPruned: new Counter({
+      name: 'shagym_retention_pruned_total',
+      help: 'Documents deleted by the retention job, per rule (collection)',
+      labelNames: ['collection'],
+      registers: [registry],
+    }),
+    retentionLastRun: new Gauge({
+      name: 'shagym_retention_last_run_seconds',
+      help: 'Unix time of the retention job\'s last finished run (alert when it stops moving)',
+      registers: [registry],
+    }),
   };
 }
 

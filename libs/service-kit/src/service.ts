@@ -26,6 +26,8 @@ import { connectMongo, ensureIndexes, pingMongo, watchMongo } from './mongo';
 import { markCommandsRunning } from './command-recorder';
 import { OutboxRelay } from './relay';
 import { RequestLoaders } from './loaders';
+import { baseRetentionRules } from './prune-command';
+import { RetentionJob, type RetentionRule } from './retention';
 
 /** What every service's GraphQL context carries. */
 export interface BaseRequestContext extends BaseContext {
@@ -61,6 +63,8 @@ export interface ServiceParts<C extends BaseRequestContext> {
   readiness?: () => Promise<Record<string, boolean>>;
   /** Plain HTTP routes beside /graphql (e.g. document downloads). */
   routes?: HttpRoute[];
+  /** What the service's retention job may prune besides inbox ids and dead-letter markers (DEVELOPERS.md, "Retention"). */
+  retention?: RetentionRule<any>[];
   /** Runs once everything is connected and before readiness turns green (e.g. seeding). */
   onStarted?: () => Promise<void>;
   onStop?: () => Promise<void>;
@@ -170,6 +174,12 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   await parts.onStarted?.();
   started = true;
   markCommandsRunning(db);
+  const retention = new RetentionJob([...baseRetentionRules(config, inbox, deadLetterMarks), ...(parts.retention ?? [])], {
+    logger,
+    metrics,
+    batchSize: config.RETENTION_BATCH_SIZE,
+  });
+  const stopRetention = config.RETENTION_INTERVAL_MS > 0 ? retention.start(config.RETENTION_INTERVAL_MS, config.RETENTION_FIRST_RUN_MS) : async () => undefined;
   const url = `http://${config.HOST}:${port}/graphql`;
   logger.info({ url }, 'ready');
 
@@ -184,6 +194,7 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
       logger.info('stopping');
       await closeServer(server);
       stopLagWatch();
+      await stopRetention();
       stopMongoWatch();
       for (const c of consumers) await c.stop().catch((err) => logger.warn({ err }, 'consumer stop failed'));
       await relay.stop();
