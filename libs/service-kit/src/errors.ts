@@ -42,7 +42,9 @@ export class PermanentError extends Error {
 
 /**
  * A fact the handler needs has not arrived yet (e.g. a directory event on another topic):
- * retry with backoff for up to `retryForMs`, then dead-letter.
+ * the message is parked and retried with backoff for up to `retryForMs`, then dead-lettered;
+ * the partition moves on meanwhile, and later messages of the same key wait behind it
+ * (parked-messages.ts).
  */
 export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
