@@ -267,6 +267,10 @@ export interface ParkingHooks {
 export class ParkedMessages {
   readonly index = new ParkedIndex();
   private readonly busy = new Set<string>();
+  /** When (by `seq`) this process last parked for an aggregate, and whose parking is in flight: a load may predate those writes. */
+  private readonly touched = new Map<string, number>();
+  private readonly inflight = new Set<string>();
+  private seq = 0;
   private readonly locks = new Map<string, Promise<unknown>>();
   private timer: NodeJS.Timeout | null = null;
   private timerAt: number | null = null;
@@ -286,16 +290,27 @@ export class ParkedMessages {
   /** On every (re)join: the owned partitions changed, and another instance may have parked for them. */
   assigned(assignment: Record<string, number[]>): void {
     this.index.setOwned(assignment);
-    this.ready = this.store.load(this.group, Date.now()).then(
-      (loaded) => {
-        // What this process is resuming right now it knows best; the rest comes from the store.
-        for (const a of [...this.index.states.keys()]) if (!this.busy.has(a)) this.index.states.delete(a);
-        for (const [a, s] of loaded) if (!this.busy.has(a)) this.index.states.set(a, s);
-        this.gauge();
-        this.schedule();
-      },
-      (err) => this.deps.logger.error({ err, group: this.group }, 'could not load parked messages'),
-    );
+    // One load after another: an older read must never land over a newer one. A failed load
+    // fails the batches that wait for it (kafkajs retries, then restarts and rejoins): a
+    // message must not pass an aggregate whose parked messages are unknown.
+    const ready = this.ready.catch(() => undefined).then(() => this.reload());
+    ready.catch((err) => this.deps.logger.error({ err, group: this.group }, 'could not load parked messages'));
+    this.ready = ready;
+  }
+
+  private async reload(): Promise<void> {
+    const from = ++this.seq;
+    const inflight = new Set(this.inflight);
+    const loaded = await this.store.load(this.group, Date.now());
+    // What this process is resuming, or parked while the load ran, it knows best (the load
+    // may have read before those writes); the rest comes from the store, which the
+    // partition's previous owner may have changed.
+    const keep = (a: string) => this.busy.has(a) || inflight.has(a) || (this.touched.get(a) ?? 0) >= from;
+    for (const [a, at] of this.touched) if (at < from) this.touched.delete(a);
+    for (const a of [...this.index.states.keys()]) if (!keep(a)) this.index.states.delete(a);
+    for (const [a, st] of loaded) if (!keep(a)) this.index.states.set(a, st);
+    this.gauge();
+    this.schedule();
   }
 
   /** Parks the message behind its aggregate's parked ones, if it has any; false when it may run now. */
@@ -338,6 +353,17 @@ export class ParkedMessages {
 
   /** Appends to the aggregate's list (and the group's index); the in-memory count follows. */
   private async append(aggregate: string, message: ParkedMessage): Promise<void> {
+    this.inflight.add(aggregate);
+    this.touched.set(aggregate, this.seq);
+    try {
+      await this.appendNow(aggregate, message);
+    } finally {
+      this.inflight.delete(aggregate);
+      this.touched.set(aggregate, this.seq);
+    }
+  }
+
+  private async appendNow(aggregate: string, message: ParkedMessage): Promise<void> {
     const list = ParkedMessageStore.listOf(this.group, aggregate);
     const { n, added } = await this.store.messages.add(list, `${message.topic}:${message.partition}:${message.offset}`, message);
     let s = this.index.states.get(aggregate);
