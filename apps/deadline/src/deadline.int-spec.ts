@@ -1,6 +1,6 @@
 import { createEvent } from '@shagym/contracts';
 import type { RunningService } from '@shagym/service-kit';
-import { as, complaintAnswered, complaintOutsideCompetence, complaintRegistered, entitiesQuery, gql, IDENTITIES, isolatedEnv, organizationUpserted, publishEvents, readTopicUntil, startInProcess, waitFor, type ReadEvent } from '@shagym/testing';
+import { as, complaintAnswered, complaintOutsideCompetence, complaintRegistered, complaintRegisteredAfterForwarding, entitiesQuery, gql, IDENTITIES, isolatedEnv, organizationUpserted, publishEvents, readTopicUntil, startInProcess, waitFor, type ReadEvent } from '@shagym/testing';
 import { loadDeadlineConfig, startDeadline } from './app';
 
 /** A settable clock: business time for terms, warnings and breaches. */
@@ -67,7 +67,7 @@ describe('deadline against the real Kafka and FerretDB', () => {
     expect(stopped[0]!.data).toMatchObject({ outcome: 'MET', stoppedBy: 'ANSWERED', organizationId: 'org-dl-psc' });
   });
 
-  it('R18: a forwarded complaint stops the forwarding body’s term and starts one at the receiving body', async () => {
+  it('R18, R8: a forwarded complaint stops the forwarding body’s term; the receiving body’s term counts from its registration (R7)', async () => {
     const reg = complaintRegistered('org-dl-psc', undefined, new Date('2026-11-30T05:00:00.000Z'));
     const forwarded = createEvent({
       type: 'complaint.forwarded',
@@ -84,12 +84,15 @@ describe('deadline against the real Kafka and FerretDB', () => {
         receivedOn: '2026-11-30',
       },
     });
-    await publishEvents(iso.topic('complaints'), [reg, forwarded]);
+    // The receiving body registers it the day after the forwarding (R7 at the body that receives it).
+    const received = complaintRegisteredAfterForwarding(forwarded, new Date('2026-12-03T05:00:00.000Z'), 1, reg);
+    await publishEvents(iso.topic('complaints'), [reg, forwarded, received]);
     const moved = await waitFor('term at the receiving body', async () => {
       const d = await deadlineOf(reg.subject);
       return d?.rule === 'R13' ? d : undefined;
     });
-    expect(moved).toMatchObject({ startsOn: '2026-12-02', dueOn: '2026-12-24', state: 'ON_TRACK', stoppedAt: null });
+    // R8/R13 "from the day of its registration": the receiving body's, 3 December — not the forwarding day (2 December).
+    expect(moved).toMatchObject({ startsOn: '2026-12-03', dueOn: '2026-12-25', state: 'ON_TRACK', stoppedAt: null });
     const mine = (seen: ReadEvent[]) => seen.filter((e) => e.subject === reg.subject);
     const seen = mine(await readTopicUntil(iso.topic('complaints'), (all) => mine(all).filter((e) => e.type.startsWith('deadline.')).length >= 3));
     expect(seen.filter((e) => e.type === 'deadline.stopped').map((e) => e.data)).toEqual([

@@ -14,6 +14,8 @@ import {
   organizationUpserted,
   publishEvents,
   readTopic,
+  readTopicUntil,
+  type ReadEvent,
   startInProcess,
   waitFor,
 } from '@shagym/testing';
@@ -23,6 +25,9 @@ import { loadRegistryConfig, startRegistry } from './app';
 const ORG = 'org-rep-psc';
 /** R18: the competent body a complaint is forwarded to. */
 const ORG2 = 'org-rep-min';
+/** R7 at the receiving body: one that registers on delivery (the default), one whose operator registers by hand. */
+const ORG3 = 'org-rep-akm';
+const ORG4 = 'org-rep-man';
 const EXEC = as(IDENTITIES.executor(ORG, 'exec-1'));
 const CASE = entitiesQuery('Complaint', 'id status registration { incomingNumber sequence entryHash } reply { kind outgoingNumber decision refusalReason reasoning delivery trackingNumber informedOfEscalation informedOfCourt }');
 const ANSWER = `mutation($input: AnswerComplaintInput!) { answerComplaint(input: $input) { status reply { kind outgoingNumber decision } } }`;
@@ -53,7 +58,7 @@ describe('registry: registration, replies, refusals and the journal (R7, R9, R17
 
   beforeAll(async () => {
     await iso.createTopics();
-    await publishEvents(iso.topic('directory'), [organizationUpserted(ORG, { code: 'REPPSC' }), organizationUpserted(ORG2, { code: 'REPMIN' })]);
+    await publishEvents(iso.topic('directory'), [organizationUpserted(ORG, { code: 'REPPSC' }), organizationUpserted(ORG2, { code: 'REPMIN' }), organizationUpserted(ORG3, { code: 'REPAKM' }), organizationUpserted(ORG4, { code: 'REPMAN' })]);
     svc = await startInProcess(iso, 'registry', (env) => startRegistry(loadRegistryConfig({ ...env, MONGO_COMMAND_LOG: commands.file })));
     db = await connectMongo(iso.env.MONGO_URL!, iso.dbName('registry'), createLogger('test', 'silent'));
   });
@@ -238,6 +243,70 @@ describe('registry: registration, replies, refusals and the journal (R7, R9, R17
     // The first outgoing number of the receiving body (R9, R18), not the next of the first body's journal.
     expect(ok.data.answerComplaint.reply.outgoingNumber).toBe(`REPMIN-${year}-OUT-00001`);
     expect((await answer(id, EXEC)).errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
+  const LINKED = 'id status registration { organizationId incomingNumber registeredOn forwardedFrom { organizationId reason registration { organizationId incomingNumber registeredOn } } } registrations { organizationId incomingNumber }';
+  const JOURNAL = `query($org: ID!, $year: Int!) { registrationJournal(organizationId: $org, year: $year, first: 500) { entries { complaint { id } registration { organizationId incomingNumber forwardedFrom { organizationId registration { incomingNumber } } } } } }`;
+  const linkedCase = async (id: string) => (await gql(svc.url, entitiesQuery('Complaint', LINKED), { representations: [{ __typename: 'Complaint', id }] }, SUPERVISOR)).data?._entities?.[0];
+  const journalOf = async (org: string, id: string) => {
+    const res = await gql(svc.url, JOURNAL, { org, year: new Date().getFullYear() }, as(IDENTITIES.head(org, `head-${org}`)));
+    expect(res.errors).toBeUndefined();
+    return res.data.registrationJournal.entries.filter((e: { complaint: { id: string } }) => e.complaint.id === id);
+  };
+
+  it('R7 + R18: a forwarded complaint is registered in the receiving body’s incoming journal with its own number and date, linked to the first registration, which stays in the first body’s journal (issue 15)', async () => {
+    const id = await assignedComplaint();
+    const first = (await linkedCase(id)).registration;
+    const forwarded = complaintForwarded(ORG, ORG3, id, new Date(Date.now() + 1_000), first.registeredOn);
+    await publishEvents(iso.topic('complaints'), [forwarded]);
+    const c = await waitFor('registered at the receiving body', async () => {
+      const now = await linkedCase(id);
+      return now?.registration?.organizationId === ORG3 ? now : undefined;
+    });
+    const year = new Date().getFullYear();
+    // Its own number: the first of the receiving body's journal (R7), dated the day it registered it.
+    expect(c.registration).toMatchObject({
+      incomingNumber: `REPAKM-${year}-00001`,
+      forwardedFrom: { organizationId: ORG, reason: 'вне компетенции', registration: { organizationId: ORG, incomingNumber: first.incomingNumber, registeredOn: first.registeredOn } },
+    });
+    expect(c.registrations).toEqual([
+      { organizationId: ORG, incomingNumber: first.incomingNumber },
+      { organizationId: ORG3, incomingNumber: `REPAKM-${year}-00001` },
+    ]);
+    // Each body's journal lists the complaint with its own entry: the first one is a record, never rewritten.
+    expect(await journalOf(ORG3, id)).toEqual([{ complaint: { id }, registration: { organizationId: ORG3, incomingNumber: `REPAKM-${year}-00001`, forwardedFrom: { organizationId: ORG, registration: { incomingNumber: first.incomingNumber } } } }]);
+    expect(await journalOf(ORG, id)).toEqual([{ complaint: { id }, registration: { organizationId: ORG, incomingNumber: first.incomingNumber, forwardedFrom: null } }]);
+    // The registration event carries the link for every consumer (deadline: R8 from it; notification: where and why).
+    const mine = (seen: ReadEvent[]) => seen.filter((e) => e.subject === id && e.type === 'complaint.registered');
+    const events = mine(await readTopicUntil(iso.topic('complaints'), (seen) => mine(seen).length >= 2));
+    expect(events.map((e) => (e.data as { organizationId: string }).organizationId)).toEqual([ORG, ORG3]);
+    expect(events[1]).toMatchObject({ causationId: forwarded.id, data: { forwardedFrom: { organizationId: ORG, registration: { incomingNumber: first.incomingNumber } } } });
+    // A redelivered forwarding registers nothing more.
+    await publishEvents(iso.topic('complaints'), [forwarded]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await db.collection('journal_entries').countDocuments({ organizationId: ORG3 })).toBe(1);
+    expect(await db.collection('event_log').countDocuments({ aggregateId: id, type: 'complaint.registered' })).toBe(2);
+  });
+
+  it('R7 + R18: a receiving body that registers by hand waits for its own registry office; the first body may not register it again', async () => {
+    const head4 = as(IDENTITIES.head(ORG4, 'head-4'));
+    const policy = await gql(svc.url, `mutation { setRegistrationPolicy(organizationId: "${ORG4}", autoRegisterPortal: false, autoRegisterPaper: false) { organizationId } }`, {}, head4);
+    expect(policy.errors).toBeUndefined();
+    const id = await assignedComplaint();
+    const first = (await linkedCase(id)).registration;
+    await publishEvents(iso.topic('complaints'), [complaintForwarded(ORG, ORG4, id, new Date(Date.now() + 1_000), first.registeredOn)]);
+    await waitFor('the receiving body holds it', async () => ((await gql(svc.url, CASE, { representations: [{ __typename: 'Complaint', id }] }, head4)).errors ? undefined : true));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await linkedCase(id)).registration.organizationId).toBe(ORG);
+
+    const byFirst = await gql(svc.url, REGISTER, { id }, as(IDENTITIES.operator(ORG, 'op-1')));
+    expect(byFirst.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const ok = await gql(svc.url, REGISTER, { id }, as(IDENTITIES.operator(ORG4, 'op-4')));
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.registerComplaint.registration.incomingNumber).toBe(`REPMAN-${new Date().getFullYear()}-00001`);
+    expect((await linkedCase(id)).registration.forwardedFrom.registration.incomingNumber).toBe(first.incomingNumber);
+    const again = await gql(svc.url, REGISTER, { id }, as(IDENTITIES.operator(ORG4, 'op-4')));
+    expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
   });
 
   it('served all of the above reading and writing by _id alone once ready (architecture.md, key-first)', async () => {

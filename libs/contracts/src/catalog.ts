@@ -39,7 +39,7 @@ export const EVENT_CATALOG = {
     topic: 'complaints',
     producer: 'registry',
     schema: complaintRegisteredV1,
-    summary: 'The registry office registered the complaint with an incoming number (R7).',
+    summary: 'The registry office registered the complaint with an incoming number (R7); after a forwarding, the receiving body registers it again in its own journal, linked to the earlier registration (forwardedFrom, R18).',
   },
   'complaint.assigned': {
     version: 1,

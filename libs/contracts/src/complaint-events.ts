@@ -98,6 +98,29 @@ export const complaintRegisteredV1 = z.object({
   channel,
   /** The journal entry's hash (chained to the previous entry): printed on the receipt. */
   entryHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /**
+   * R7 + R18: set when the complaint was forwarded to this body and this is the receiving
+   * body's own registration (its number and date; the review term counts from it, R8). Links
+   * it to the registration the complaint had before (the first body's, which stays in that
+   * body's journal). Optional, so v1 consumers and earlier events are unaffected.
+   */
+  forwardedFrom: z
+    .object({
+      /** The body that forwarded it. */
+      organizationId: id,
+      reason: z.string().min(1).max(2000),
+      forwardedAt: isoTime,
+      /** The registration before the forwarding; absent if that body had not registered it. */
+      registration: z
+        .object({
+          organizationId: id,
+          organizationCode: z.string().min(1).max(20),
+          incomingNumber: z.string().min(1).max(60),
+          registeredOn: localDate,
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export const complaintAssignedV1 = z.object({

@@ -230,6 +230,35 @@ export function complaintOutsideCompetence(
   });
 }
 
+/**
+ * R7 + R18: the receiving body registered a forwarded complaint in its own journal (registry),
+ * linked to the registration before (`previous`, the first body's when given).
+ */
+export function complaintRegisteredAfterForwarding(
+  forwarded: DomainEvent<'complaint.forwarded'>,
+  registeredAt: Date,
+  sequence = 1,
+  previous?: DomainEvent<'complaint.registered'>,
+): DomainEvent<'complaint.registered'> {
+  const base = complaintRegistered(forwarded.data.toOrganizationId, forwarded.data.complaintId, registeredAt, sequence);
+  const p = previous?.data;
+  return {
+    ...base,
+    causationId: forwarded.id,
+    data: {
+      ...base.data,
+      organizationCode: 'RCV',
+      incomingNumber: base.data.incomingNumber.replace('TST-', 'RCV-'),
+      forwardedFrom: {
+        organizationId: forwarded.data.fromOrganizationId,
+        reason: forwarded.data.reason,
+        forwardedAt: forwarded.data.forwardedAt,
+        ...(p ? { registration: { organizationId: p.organizationId, organizationCode: p.organizationCode, incomingNumber: p.incomingNumber, registeredOn: p.registeredOn } } : {}),
+      },
+    },
+  };
+}
+
 /** R18: the complaint was forwarded to the competent body (routing). */
 export function complaintForwarded(
   fromOrganizationId: string,

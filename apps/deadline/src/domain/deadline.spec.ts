@@ -1,5 +1,5 @@
 import { createEvent, type DomainEvent } from '@shagym/contracts';
-import { complaintAnswered, complaintForwarded, complaintOutsideCompetence, complaintRegistered } from '@shagym/testing';
+import { complaintAnswered, complaintForwarded, complaintOutsideCompetence, complaintRegistered, complaintRegisteredAfterForwarding } from '@shagym/testing';
 import { baseCalendar, KZ_BASE_YEARS } from '../calendar/kz';
 import {
   ChangeCalendarYear,
@@ -111,7 +111,7 @@ describe('deadline use cases (R8, R9, R13, R16, R17)', () => {
     expect(log.filter((e) => e.type === 'deadline.recomputed')).toHaveLength(1);
   });
 
-  it('R18: a forwarding stops the term with the 3-working-day verdict and starts the receiving body’s term', async () => {
+  it('R18, R8: a forwarding stops the term with the 3-working-day verdict; the receiving body’s term counts from its own registration (R7), not from the forwarding', async () => {
     const { ports, log, terms } = memoryPorts('AUTHORIZED_BODY');
     const reg = registeredOn('2026-05-05'); // R18 term: due Tuesday 12 May 2026 (7 and 11 May off)
     await new SetDeadlineOnRegistration(ports).execute(reg);
@@ -137,8 +137,15 @@ describe('deadline use cases (R8, R9, R13, R16, R17)', () => {
     expect(stopped.map((e) => e.data)).toEqual([
       expect.objectContaining({ rule: 'R18', dueOn: '2026-05-12', stoppedBy: 'FORWARDED', outcome: 'MISSED', workingDaysLate: 1, organizationId: 'org-1' }),
     ]);
-    // The receiving body (the authorized body here: R13) counts from the day it received it.
-    expect(projectDeadline(log)).toMatchObject({ rule: 'R13', startsOn: '2026-05-13', stop: null });
+    // Forwarded on 13 May: no review term yet — it counts from the receiving body's registration (R8).
+    expect(log.filter((e) => e.type === 'deadline.set')).toHaveLength(1);
+    expect(projectDeadline(log)).toMatchObject({ stop: { stoppedBy: 'FORWARDED', outcome: 'MISSED' } });
+    // The receiving body's registry office registers it the next day (paper, by hand): its term (the authorized body here: R13) starts then.
+    const received = complaintRegisteredAfterForwarding(forwarded, new Date('2026-05-14T05:00:00.000Z'), 1, reg);
+    await new SetDeadlineOnRegistration(ports).execute(received);
+    await new SetDeadlineOnRegistration(ports).execute(received); // redelivery
+    expect(projectDeadline(log)).toMatchObject({ rule: 'R13', startsOn: '2026-05-14', stop: null, breachedAt: null });
+    expect(log.filter((e) => e.type === 'deadline.set')).toHaveLength(2);
     expect(terms.at(-1)!.term.organizationId).toBe('org-2');
   });
 
@@ -170,7 +177,10 @@ describe('deadline use cases (R8, R9, R13, R16, R17)', () => {
     };
     expect(await fire.execute(breachOf(1), new Date('2026-12-04T05:00:00Z'))).toBe('FIRED');
     expect(await fire.execute(breachOf(0), new Date('2026-12-08T05:00:00Z'))).toBe('OBSOLETE'); // the review term gave way
-    await new ForwardDeadline(ports).execute(complaintForwarded('org-1', 'org-2', reg.subject, new Date('2026-12-07T05:00:00.000Z'), '2026-11-30'));
+    const forwarded = complaintForwarded('org-1', 'org-2', reg.subject, new Date('2026-12-07T05:00:00.000Z'), '2026-11-30');
+    await new ForwardDeadline(ports).execute(forwarded);
+    // R7 at the receiving body: registered the same day (auto), its R8 term from that registration.
+    await new SetDeadlineOnRegistration(ports).execute(complaintRegisteredAfterForwarding(forwarded, new Date('2026-12-07T05:30:00.000Z'), 1, reg));
     expect(log.filter((e) => e.type === 'deadline.stopped').map((e) => e.data)).toEqual([
       expect.objectContaining({ rule: 'R18', dueOn: '2026-12-03', stoppedBy: 'FORWARDED', outcome: 'MISSED', workingDaysLate: 2 }), // 4 and 7 December
     ]);

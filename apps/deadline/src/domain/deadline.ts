@@ -172,6 +172,12 @@ async function publishTerm(
  * Sets the review term when a complaint is registered: 5 working days (R8), 15 at the
  * authorized body (R13), from the registration date on the production calendar (R16), and
  * plans its warnings and breach. Repeatable: the event id derives from the registration.
+ *
+ * A forwarded complaint is registered again by the receiving body (R7 at the body that
+ * receives it, R18): its term is set from that registration — "5 working days from the day of
+ * its registration" (R8) is the receiving body's registration, not the first body's nor the
+ * forwarding day — and replaces whatever term was open (ForwardDeadline stopped the first
+ * body's; its timers are cancelled again here, harmlessly, should the stop not have come first).
  */
 export class SetDeadlineOnRegistration {
   constructor(
@@ -185,6 +191,7 @@ export class SetDeadlineOnRegistration {
     const calendar = await this.ports.calendar();
     const term = computeOrExplain(ruleForOrganizationKind(org.kind), registered.data.registeredOn, calendar, this.settings.counting);
     const { complaintId, organizationId } = registered.data;
+    if (registered.data.forwardedFrom) await this.ports.cancelTimers(complaintId);
     return publishTerm(this.ports, registered, complaintId, organizationId, term, plannedTimers(term, this.settings.warnings, calendar));
   }
 }
@@ -233,10 +240,16 @@ export class StopDeadline {
 /**
  * R18 (АППК art. 91 p. 4): a complaint outside the body's competence is forwarded within 3
  * working days of its receipt. When it is forwarded, the forwarding body's term stops with
- * the verdict on that 3-day term (MET / MISSED, working days early or late), and the
- * receiving body's own review term starts from the day it received it (R8, or R13 for the
- * authorized body): a new `deadline.set`, with its own warnings and breach. Repeatable by
- * event id.
+ * the verdict on that 3-day term (MET / MISSED, working days early or late). The receiving
+ * body's own review term (R8, or R13 for the authorized body) is NOT set here: it counts from
+ * the receiving body's registration (R8 "from the day of its registration", R7 at the body
+ * that receives it), which registry publishes as a second `complaint.registered` (with
+ * `forwardedFrom`) and SetDeadlineOnRegistration turns into the new term. A receiving body
+ * that registers by hand (paper, R7) starts the term when its registry office registers it,
+ * as for a complaint filed with it. Repeatable by event id.
+ *
+ * (Until issue 15 the term was set here from the forwarding day; a forwarding already handled
+ * that way keeps its term — its event ids do not change — and the registration re-sets it.)
  */
 export class ForwardDeadline {
   constructor(
@@ -245,7 +258,7 @@ export class ForwardDeadline {
   ) {}
 
   async execute(forwarded: DomainEvent<'complaint.forwarded'>): Promise<DomainEvent[]> {
-    const { complaintId, fromOrganizationId, toOrganizationId, forwardedAt } = forwarded.data;
+    const { complaintId, fromOrganizationId, forwardedAt } = forwarded.data;
     const current = projectDeadline(await this.ports.history(complaintId));
     const calendar = await this.ports.calendar();
     const forwardedOn = almatyDate(new Date(forwardedAt));
@@ -276,11 +289,7 @@ export class ForwardDeadline {
       await this.ports.cancelTimers(complaintId);
       emitted.push(stopped);
     }
-    const org = await this.ports.findOrganization(toOrganizationId);
-    if (!org) throw new RetryLaterError(`organization ${toOrganizationId} is not (yet) in the directory`);
-    const term = computeOrExplain(ruleForOrganizationKind(org.kind), forwardedOn, calendar, this.settings.counting);
-    const set = await publishTerm(this.ports, forwarded, complaintId, toOrganizationId, term, plannedTimers(term, this.settings.warnings, calendar));
-    return [...emitted, set];
+    return emitted;
   }
 }
 

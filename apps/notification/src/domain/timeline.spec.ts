@@ -1,5 +1,5 @@
 import { createEvent } from '@shagym/contracts';
-import { complaintForwarded, complaintOutsideCompetence } from '@shagym/testing';
+import { complaintForwarded, complaintOutsideCompetence, complaintRegistered, complaintRegisteredAfterForwarding } from '@shagym/testing';
 import { organizationNamedBy, renderDescription, renderTitle, sortTimeline, toTimelineEntry, type TimelineEntry } from './timeline';
 
 const entry = (type: TimelineEntry['type'], occurredAt: string, params: TimelineEntry['params'] = {}): TimelineEntry => ({
@@ -112,5 +112,23 @@ describe('timeline: routing, forwarding and the term’s warnings (R2, R18, R8)'
     });
     expect([organizationNamedBy(forwarded), organizationNamedBy(outside), organizationNamedBy(escalated)]).toEqual(['org-b', 'org-c', 'org-adgs']);
     expect(renderDescription(toTimelineEntry(outside, names), 'en')).toBe('It will be forwarded to the competent body (en:org-c). Reason: Вопрос относится к компетенции другого органа');
+  });
+
+  it('R7 + R18: tells where a forwarded complaint was registered, why it went there and its earlier number, in ru/kk/en (R8: the term counts from it)', () => {
+    const names = (id: string) => ({ ru: `ru:${id}`, kk: `kk:${id}`, en: `en:${id}` });
+    const first = complaintRegistered('org-a', 'c-1', new Date('2026-11-30T05:00:00.000Z'));
+    const forwarded = complaintForwarded('org-a', 'org-b', 'c-1', new Date('2026-12-01T05:00:00.000Z'), '2026-11-30');
+    const received = complaintRegisteredAfterForwarding(forwarded, new Date('2026-12-02T05:00:00.000Z'), 7, first);
+    expect(organizationNamedBy(received)).toBe('org-b');
+    expect(organizationNamedBy(first)).toBeNull();
+    const e = toTimelineEntry(received, names);
+    expect(renderTitle(e, 'ru')).toBe('Жалоба зарегистрирована в органе, куда направлена по компетенции');
+    expect(renderTitle(e, 'kk')).toBe('Шағым құзыреті бойынша жолданған органда тіркелді');
+    expect(renderTitle(e, 'en')).toBe('Complaint registered by the body it was forwarded to');
+    expect(renderDescription(e, 'ru')).toBe('ru:org-b: входящий № RCV-2026-00007 от 02.12.2026. Причина направления: вне компетенции. Прежняя регистрация: № TST-2026-00001 от 30.11.2026. Срок рассмотрения исчисляется с этой даты.');
+    expect(renderDescription(e, 'kk')).toBe('kk:org-b: кіріс № RCV-2026-00007, 02.12.2026. Жолдау себебі: вне компетенции. Бұрынғы тіркеу: № TST-2026-00001, 30.11.2026. Қарау мерзімі осы күннен бастап есептеледі.');
+    expect(renderDescription(e, 'en')).toBe('en:org-b: incoming No. RCV-2026-00007 of 02.12.2026. Forwarded because: вне компетенции. Earlier registration: No. TST-2026-00001 of 30.11.2026. The review term counts from this date.');
+    // The first registration's text is unchanged.
+    expect(renderDescription(toTimelineEntry(first, names), 'en')).toBe('Incoming No. TST-2026-00001 of 30.11.2026');
   });
 });

@@ -52,6 +52,9 @@ export function organizationNamedBy(event: TimelineEvent): string | null {
       return event.data.authorizedBodyId;
     case 'complaint.outside-competence':
       return event.data.competentOrganizationId ?? null;
+    // R7 + R18: the receiving body's registration names the body that registered it.
+    case 'complaint.registered':
+      return event.data.forwardedFrom ? event.data.organizationId : null;
     default:
       return null;
   }
@@ -72,8 +75,24 @@ export function toTimelineEntry(event: TimelineEvent, names: (organizationId: st
       const to = names(event.data.authorizedBodyId);
       return { ...base, occurredAt: event.data.escalatedAt, params: { escalation: event.data.escalationComplaintId, ...(to ? { toRu: to.ru, toKk: to.kk, toEn: to.en } : {}) } };
     }
-    case 'complaint.registered':
-      return { ...base, occurredAt: event.data.registeredAt, params: { number: event.data.incomingNumber, date: event.data.registeredOn } };
+    case 'complaint.registered': {
+      const params = { number: event.data.incomingNumber, date: event.data.registeredOn };
+      const from = event.data.forwardedFrom;
+      if (!from) return { ...base, occurredAt: event.data.registeredAt, params };
+      // R7 + R18: where it went (the receiving body, its own number and date), why, and the number it had before.
+      const at = names(event.data.organizationId);
+      return {
+        ...base,
+        occurredAt: event.data.registeredAt,
+        params: {
+          ...params,
+          forwarded: 'yes',
+          reason: from.reason,
+          ...(from.registration ? { previousNumber: from.registration.incomingNumber, previousDate: from.registration.registeredOn } : {}),
+          ...(at ? { atRu: at.ru, atKk: at.kk, atEn: at.en } : {}),
+        },
+      };
+    }
     case 'complaint.assigned':
       return { ...base, occurredAt: event.data.assignedAt, params: { executor: event.data.executor.fullName } };
     case 'deadline.set':
@@ -143,6 +162,38 @@ export const REFUSAL_REASON_NAMES: Record<string, Record<Language, string>> = {
 
 const name = (table: Record<string, Record<Language, string>>, key: unknown, lang: Language) => table[String(key)]?.[lang] ?? String(key);
 
+const REGISTERED: Record<Language, Text> = {
+  ru: { title: 'Жалоба зарегистрирована', description: (p) => `Входящий № ${p.number} от ${formatDate(String(p.date))}` },
+  kk: { title: 'Шағым тіркелді', description: (p) => `Кіріс № ${p.number}, ${formatDate(String(p.date))}` },
+  en: { title: 'Complaint registered', description: (p) => `Incoming No. ${p.number} of ${formatDate(String(p.date))}` },
+};
+
+/**
+ * R7 + R18: the receiving body registered the forwarded complaint: where (the body, its own
+ * number and date), why (the forwarding's reason), the earlier number (which stays on record),
+ * and that the review term counts from this registration (R8).
+ */
+const REGISTERED_AFTER_FORWARDING: Record<Language, Text> = {
+  ru: {
+    title: 'Жалоба зарегистрирована в органе, куда направлена по компетенции',
+    description: (p) =>
+      `${p.atRu ? `${p.atRu}: в` : 'В'}ходящий № ${p.number} от ${formatDate(String(p.date))}. Причина направления: ${p.reason}.` +
+      `${p.previousNumber ? ` Прежняя регистрация: № ${p.previousNumber} от ${formatDate(String(p.previousDate))}.` : ''} Срок рассмотрения исчисляется с этой даты.`,
+  },
+  kk: {
+    title: 'Шағым құзыреті бойынша жолданған органда тіркелді',
+    description: (p) =>
+      `${p.atKk ? `${p.atKk}: к` : 'К'}іріс № ${p.number}, ${formatDate(String(p.date))}. Жолдау себебі: ${p.reason}.` +
+      `${p.previousNumber ? ` Бұрынғы тіркеу: № ${p.previousNumber}, ${formatDate(String(p.previousDate))}.` : ''} Қарау мерзімі осы күннен бастап есептеледі.`,
+  },
+  en: {
+    title: 'Complaint registered by the body it was forwarded to',
+    description: (p) =>
+      `${p.atEn ? `${p.atEn}: i` : 'I'}ncoming No. ${p.number} of ${formatDate(String(p.date))}. Forwarded because: ${p.reason}.` +
+      `${p.previousNumber ? ` Earlier registration: No. ${p.previousNumber} of ${formatDate(String(p.previousDate))}.` : ''} The review term counts from this date.`,
+  },
+};
+
 /** R11 texts in Russian, Kazakh and English. */
 const TEXTS: Record<TimelineEventType, Texts> = {
   'complaint.submitted': {
@@ -160,11 +211,7 @@ const TEXTS: Record<TimelineEventType, Texts> = {
     kk: { title: 'Шағым уәкілетті органға берілді', description: (p) => `Мемлекеттік қызметтер көрсету сапасын бағалау және бақылау жөніндегі уәкілетті органға шағым берілді${p.toKk ? ` (${p.toKk})` : ''}; қарау мерзімі — 15 жұмыс күні` },
     en: { title: 'Complaint escalated to the authorized body', description: (p) => `A complaint was filed with the authorized body for quality control of public services${p.toEn ? ` (${p.toEn})` : ''}; it is reviewed within 15 working days` },
   },
-  'complaint.registered': {
-    ru: { title: 'Жалоба зарегистрирована', description: (p) => `Входящий № ${p.number} от ${formatDate(String(p.date))}` },
-    kk: { title: 'Шағым тіркелді', description: (p) => `Кіріс № ${p.number}, ${formatDate(String(p.date))}` },
-    en: { title: 'Complaint registered', description: (p) => `Incoming No. ${p.number} of ${formatDate(String(p.date))}` },
-  },
+  'complaint.registered': (p) => (p.forwarded ? REGISTERED_AFTER_FORWARDING : REGISTERED),
   'complaint.assigned': {
     ru: { title: 'Назначен ответственный исполнитель', description: (p) => `Исполнитель: ${p.executor}` },
     kk: { title: 'Жауапты орындаушы тағайындалды', description: (p) => `Орындаушы: ${p.executor}` },

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@shagym/contracts';
-import { checkManualRegistration, checkReply, foldCase, type CaseEvent } from './case';
+import { checkManualRegistration, checkReply, foldCase, linkOfForwarding, pendingForwarding, registeringBody, registrationIn, type CaseEvent } from './case';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 5, 0, s)).toISOString();
 const ev = (type: CaseEvent['type'], s: number, data: Record<string, unknown>) => ({ id: `${type}-${s}`, type, version: 1, source: 'registry', time: at(s), subject: 'c-1', correlationId: 'x', data }) as unknown as CaseEvent;
@@ -59,5 +59,35 @@ describe('transitions', () => {
   });
   it('R2: the holder, not the case, decides who answers: an unknown holder refuses everyone', () => {
     expect(checkReply(assignedCase, null, 'exec-1', 'answer')?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('R7 at the receiving body after a forwarding (R18, issue 15)', () => {
+  const forwarded = ev('complaint.forwarded', 5, { complaintId: 'c-1', fromOrganizationId: 'org-1', toOrganizationId: 'org-2', reason: 'вне компетенции', forwardedBy: { officialId: 'head', fullName: 'H' }, forwardedAt: at(5), receivedOn: '2026-11-30' });
+  const link = { organizationId: 'org-1', reason: 'вне компетенции', forwardedAt: at(5), registration: { organizationId: 'org-1', organizationCode: 'ORG', incomingNumber: 'ORG-2026-00001', registeredOn: '2026-11-30' } };
+  const received = ev('complaint.registered', 6, { complaintId: 'c-1', organizationId: 'org-2', organizationCode: 'TWO', incomingNumber: 'TWO-2026-00004', year: 2026, sequence: 4, registeredAt: at(6), registeredOn: '2026-11-30', channel: 'PORTAL', forwardedFrom: link });
+
+  it('R18, R7: a forwarded complaint waits for the receiving body\'s registry office, linked to the first registration', () => {
+    const c = foldCase('c-1', [submitted, registered, assigned, forwarded], 1);
+    expect(c.awaitingRegistrationBy).toBe('org-2');
+    expect(registeringBody(c)).toBe('org-2');
+    expect(checkManualRegistration(c)).toBeNull();
+    expect(linkOfForwarding(pendingForwarding(c)!)).toEqual(link);
+  });
+
+  it('R7: the receiving body\'s registration becomes the current one; the first stays on record, each in its own journal', () => {
+    const c = foldCase('c-1', [received, forwarded, assigned, registered, submitted], 2);
+    expect(c.registration).toMatchObject({ organizationId: 'org-2', incomingNumber: 'TWO-2026-00004', forwardedFrom: link });
+    expect(c.registrations.map((r) => r.incomingNumber)).toEqual(['ORG-2026-00001', 'TWO-2026-00004']);
+    expect(registrationIn(c, 'org-1', 1, 2026)).toMatchObject({ incomingNumber: 'ORG-2026-00001', forwardedFrom: null });
+    expect(registrationIn(c, 'org-2', 4, 2026)).toMatchObject({ incomingNumber: 'TWO-2026-00004' });
+    expect(c.awaitingRegistrationBy).toBeNull();
+    expect(registeringBody(c)).toBeNull();
+    expect(checkManualRegistration(c)).toMatchObject({ code: 'INVALID_TRANSITION' });
+  });
+
+  it('R7: without a forwarding only the addressee registers, once', () => {
+    expect(registeringBody(foldCase('c-1', [submitted], 0))).toBe('org-1');
+    expect(registeringBody(foldCase('c-1', [submitted, registered], 1))).toBeNull();
   });
 });

@@ -17,6 +17,27 @@ export interface Registration {
   registeredAt: string;
   registeredOn: string;
   entryHash: string | null;
+  /** R7 + R18: set on the receiving body's registration of a forwarded complaint. */
+  forwardedFrom: RegistrationLink | null;
+}
+
+/** The link of a receiving body's registration to the one before it (R18). */
+export interface RegistrationLink {
+  organizationId: string;
+  reason: string;
+  forwardedAt: string;
+  registration: Pick<Registration, 'organizationId' | 'organizationCode' | 'incomingNumber' | 'registeredOn'> | null;
+}
+
+/** R18: a forwarding as the registry knows it, with the registration it came from. */
+export interface Forwarding {
+  eventId: string;
+  fromOrganizationId: string;
+  toOrganizationId: string;
+  reason: string;
+  forwardedAt: string;
+  /** The complaint's registration when it was forwarded (the first body's, for the first forwarding). */
+  registrationBefore: Registration | null;
 }
 
 export interface Reply {
@@ -43,7 +64,17 @@ export interface ComplaintCase {
   version: number;
   channel: string | null;
   addresseeOrganizationId: string | null;
+  /** The current registration: the receiving body's after a forwarding (R7, R18). */
   registration: Registration | null;
+  /**
+   * Every registration, oldest first: the first body's stays a record (journals are never
+   * rewritten), the receiving body's follows, linked to it.
+   */
+  registrations: Registration[];
+  /** R18: forwardings, oldest first. */
+  forwardings: Forwarding[];
+  /** R7 at the receiving body: it holds the complaint and has not registered it yet. */
+  awaitingRegistrationBy: string | null;
   executorOfficialId: string | null;
   reply: Reply | null;
   /** The review term ran out with no reply yet (deadline.breached, not followed by a stop). */
@@ -64,6 +95,7 @@ export type CaseEvent = Extract<
       | 'complaint.registered'
       | 'complaint.assigned'
       | 'complaint.reassigned'
+      | 'complaint.forwarded'
       | 'complaint.answered'
       | 'complaint.refused'
       | 'complaint.escalated'
@@ -97,6 +129,9 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
     channel: null,
     addresseeOrganizationId: null,
     registration: null,
+    registrations: [],
+    forwardings: [],
+    awaitingRegistrationBy: null,
     executorOfficialId: null,
     reply: null,
     overdue: false,
@@ -128,11 +163,31 @@ export function foldCase(id: string, events: CaseEvent[], ownVersion: number): C
         }
         break;
       case 'complaint.registered': {
-        const { complaintId: _c, channel, entryHash, ...reg } = e.data;
+        const { complaintId: _c, channel, entryHash, forwardedFrom, ...reg } = e.data;
         c.channel = channel;
-        c.registration = { ...reg, entryHash: entryHash ?? null };
+        const registration: Registration = {
+          ...reg,
+          entryHash: entryHash ?? null,
+          forwardedFrom: forwardedFrom ? { ...forwardedFrom, registration: forwardedFrom.registration ?? null } : null,
+        };
+        // One registration per body (a redelivered event has the same id and is one event in the fold).
+        if (!c.registrations.some((r) => r.organizationId === registration.organizationId && r.incomingNumber === registration.incomingNumber)) c.registrations.push(registration);
+        c.registration = registration;
+        if (c.awaitingRegistrationBy === registration.organizationId) c.awaitingRegistrationBy = null;
         break;
       }
+      case 'complaint.forwarded':
+        // R18 then R7: the receiving body registers it in its own journal; until then it waits.
+        c.forwardings.push({
+          eventId: e.id,
+          fromOrganizationId: e.data.fromOrganizationId,
+          toOrganizationId: e.data.toOrganizationId,
+          reason: e.data.reason,
+          forwardedAt: e.data.forwardedAt,
+          registrationBefore: c.registration,
+        });
+        c.awaitingRegistrationBy = e.data.toOrganizationId;
+        break;
       case 'complaint.assigned':
       case 'complaint.reassigned':
         // R2: the head's latest appointment decides who answers; a replaced executor no longer may.
@@ -207,9 +262,44 @@ export function checkReply(c: ComplaintCase, holder: CurrentHolder | null, offic
   return null;
 }
 
-/** R7: a paper complaint waits for the registry office; only a delivered one can be registered. */
+/**
+ * The body whose registry office registers the complaint now (R7): the addressee, or after a
+ * forwarding the receiving body (R18) until it has registered it; null when nobody is to.
+ */
+export function registeringBody(c: ComplaintCase): string | null {
+  if (c.awaitingRegistrationBy) return c.awaitingRegistrationBy;
+  return c.registration ? null : c.addresseeOrganizationId;
+}
+
+/** The registration a body's journal entry stands for (each body's journal lists its own, R7). */
+export function registrationIn(c: ComplaintCase, organizationId: string, sequence: number, year: number): Registration | null {
+  return c.registrations.find((r) => r.organizationId === organizationId && r.sequence === sequence && r.year === year) ?? null;
+}
+
+/** R18: what the receiving body's registration links to (the forwarding that brought it there). */
+export function linkOfForwarding(f: Forwarding): RegistrationLink {
+  const r = f.registrationBefore;
+  return {
+    organizationId: f.fromOrganizationId,
+    reason: f.reason,
+    forwardedAt: f.forwardedAt,
+    registration: r ? { organizationId: r.organizationId, organizationCode: r.organizationCode, incomingNumber: r.incomingNumber, registeredOn: r.registeredOn } : null,
+  };
+}
+
+/** The forwarding the receiving body is to register, if it waits for that (R7 at the receiving body). */
+export function pendingForwarding(c: ComplaintCase): Forwarding | null {
+  if (!c.awaitingRegistrationBy) return null;
+  return [...c.forwardings].reverse().find((f) => f.toOrganizationId === c.awaitingRegistrationBy) ?? null;
+}
+
+/**
+ * R7: a paper complaint waits for the registry office; only a delivered one can be registered.
+ * After a forwarding (R18) the receiving body registers it once more, in its own journal.
+ */
 export function checkManualRegistration(c: ComplaintCase): TransitionRefusal | null {
   if (c.status === 'SUBMITTED') return { code: 'INVALID_TRANSITION', message: 'the complaint has not reached this registry office' };
+  if (c.awaitingRegistrationBy) return null;
   if (c.registration) return { code: 'INVALID_TRANSITION', message: `already registered as ${c.registration.incomingNumber}` };
   return null;
 }

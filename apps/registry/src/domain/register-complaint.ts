@@ -2,6 +2,7 @@ import { almatyDate, createEvent, deterministicUuid, type Channel, type DomainEv
 import { PermanentError, RetryLaterError, type KnownOrganization } from '@shagym/service-kit';
 import { formatIncomingNumber } from './incoming-number';
 import type { JournalKind } from './journal-chain';
+import type { RegistrationLink } from './case';
 
 export interface RegisterComplaintPorts {
   findOrganization(id: string): Promise<KnownOrganization | null>;
@@ -21,6 +22,17 @@ export interface RegistrationRequest {
   correlationId: string;
   /** The event that led to it: the delivery, or the operator's request. */
   causationId?: string;
+  /** R7 + R18: the receiving body registers a forwarded complaint, linked to the registration before. */
+  forwardedFrom?: RegistrationLink;
+}
+
+/**
+ * The registration's event id: one per complaint at the addressee (as before), one per
+ * (complaint, body) at a receiving body (R18) — so a redelivery yields the same event and a
+ * receiving body's registration is a new one.
+ */
+export function registrationEventId(req: Pick<RegistrationRequest, 'complaintId' | 'organizationId' | 'forwardedFrom'>): string {
+  return req.forwardedFrom ? deterministicUuid('complaint.registered', req.complaintId, req.organizationId) : deterministicUuid('complaint.registered', req.complaintId);
 }
 
 /**
@@ -42,7 +54,7 @@ export class RegisterComplaint {
     const year = Number(almatyDate(entry.allocatedAt).slice(0, 4));
     const event = createEvent({
       type: 'complaint.registered',
-      id: deterministicUuid('complaint.registered', req.complaintId),
+      id: registrationEventId(req),
       source: 'registry',
       subject: req.complaintId,
       correlationId: req.correlationId,
@@ -59,9 +71,16 @@ export class RegisterComplaint {
         registeredOn: almatyDate(entry.allocatedAt),
         channel: req.channel,
         entryHash: entry.hash,
+        ...(req.forwardedFrom ? { forwardedFrom: withoutNulls(req.forwardedFrom) } : {}),
       },
     });
     await this.ports.emit(event);
     return event;
   }
+}
+
+/** The contract's optional link: absent rather than null. */
+function withoutNulls(link: RegistrationLink) {
+  const { registration, ...rest } = link;
+  return registration ? { ...rest, registration } : rest;
 }

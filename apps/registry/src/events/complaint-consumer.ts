@@ -1,5 +1,6 @@
-import { createEvent, deterministicUuid, type DomainEvent } from '@shagym/contracts';
+import { createEvent, deterministicUuid, type Channel, type DomainEvent } from '@shagym/contracts';
 import { HOLDER_EVENT_TYPES, type ComplaintAccess, type ConsumerSpec, type EventHandlers } from '@shagym/service-kit';
+import { linkOfForwarding } from '../domain/case';
 import { registersOnDelivery } from '../domain/registration-policy';
 import type { RegisterComplaint } from '../domain/register-complaint';
 import type { CaseRepository } from '../store/case-repository';
@@ -50,6 +51,25 @@ export function complaintConsumer(
       if (registersOnDelivery(await policies.get(addresseeOrganizationId), channel)) {
         await register.execute({ complaintId, organizationId: addresseeOrganizationId, channel, correlationId: event.correlationId, causationId: event.id });
       }
+    },
+    // R18 then R7: the receiving body registers a forwarded complaint in its own incoming
+    // journal, by its own policy — at once, or when its registry office does (registerComplaint).
+    'complaint.forwarded': async (event) => {
+      await cases.learn(event);
+      const c = await cases.find(event.subject);
+      const forwarding = c.forwardings.find((f) => f.eventId === event.id);
+      // Answered, refused or escalated meanwhile: nothing is left to register.
+      if (!forwarding || c.reply || c.escalatedTo || !c.channel) return;
+      const organizationId = event.data.toOrganizationId;
+      if (!registersOnDelivery(await policies.get(organizationId), c.channel as Channel)) return;
+      await register.execute({
+        complaintId: event.subject,
+        organizationId,
+        channel: c.channel as Channel,
+        correlationId: event.correlationId,
+        causationId: event.id,
+        forwardedFrom: linkOfForwarding(forwarding),
+      });
     },
     'complaint.assigned': (event) => cases.learn(event),
     'complaint.reassigned': (event) => cases.learn(event),

@@ -11,7 +11,7 @@ import {
   type Identity,
   type OrganizationProjection,
 } from '@shagym/service-kit';
-import { checkManualRegistration, type ComplaintCase, type TransitionRefusal } from '../domain/case';
+import { checkManualRegistration, linkOfForwarding, pendingForwarding, registeringBody, registrationIn, type ComplaintCase, type TransitionRefusal } from '../domain/case';
 import { verifyChain } from '../domain/journal-chain';
 import { registryStatistics } from '../domain/statistics';
 import type { RegisterComplaint } from '../domain/register-complaint';
@@ -110,7 +110,8 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
           for (let i = 0; i < page.length; i++) {
             cursor = page[i]!.sequence;
             const c = cases[i]!;
-            const r = c.registration;
+            // This journal's own entry: after a forwarding the complaint has a registration in each body's journal (R7, R18).
+            const r = registrationIn(c, organizationId, page[i]!.sequence, year);
             // An entry whose registration event is not yet written is in flight: not listed yet.
             if (!r) continue;
             if (filter?.status && c.status !== filter.status) continue;
@@ -145,12 +146,22 @@ export function createResolvers(deps: RegistryDeps): Resolvers {
       registerComplaint: async (_p, { complaintId }, ctx) => {
         const c = await deps.cases.find(complaintId);
         const id = requireRole(ctx.identity, 'OPERATOR', 'HEAD');
-        if (c.addresseeOrganizationId && id.organizationId !== c.addresseeOrganizationId) {
-          throw forbidden('only the registry office of the addressee may register this complaint');
+        // R7: the addressee's registry office, or after a forwarding the receiving body's (R18).
+        // Once registered, the body that registered it last is asked again (and told it is done).
+        const body = registeringBody(c) ?? c.registration?.organizationId ?? c.addresseeOrganizationId;
+        if (body && id.organizationId !== body) {
+          throw forbidden(c.awaitingRegistrationBy ? 'only the registry office of the body it was forwarded to may register this complaint' : 'only the registry office of the addressee may register this complaint');
         }
         const refusal = checkManualRegistration(c);
         if (refusal) throw transitionError(refusal);
-        await deps.register.execute({ complaintId, organizationId: c.addresseeOrganizationId!, channel: c.channel as 'POST', correlationId: ctx.correlationId });
+        const forwarding = pendingForwarding(c);
+        await deps.register.execute({
+          complaintId,
+          organizationId: body!,
+          channel: c.channel as 'POST',
+          correlationId: ctx.correlationId,
+          ...(forwarding ? { forwardedFrom: linkOfForwarding(forwarding) } : {}),
+        });
         return deps.cases.find(complaintId);
       },
       answerComplaint: async (_p, { input }, ctx) => {

@@ -10,7 +10,7 @@ interface LearnedEvent {
   envelope: string;
 }
 
-const CASE_TYPES = new Set(['complaint.escalated', 'deadline.breached', 'deadline.stopped', 'complaint.submitted', 'complaint.delivered', 'complaint.registered', 'complaint.assigned', 'complaint.reassigned', 'complaint.answered', 'complaint.refused']);
+const CASE_TYPES = new Set(['complaint.escalated', 'deadline.breached', 'deadline.stopped', 'complaint.submitted', 'complaint.delivered', 'complaint.registered', 'complaint.assigned', 'complaint.reassigned', 'complaint.forwarded', 'complaint.answered', 'complaint.refused']);
 
 const COLLECTION = 'case_event_slots';
 /** A complaint's learned events: slots `case:<complaintId>:<n>`. */

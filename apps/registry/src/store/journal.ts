@@ -29,8 +29,13 @@ const schema = new Schema<JournalEntryDoc>(
   { versionKey: false, collection: 'journal_entries' },
 );
 // Never read by (FerretDB answers only `{_id}` from an index), only enforced on insert: one
-// complaint never takes two numbers of one journal, even from two writers at once (R7).
-schema.index({ journal: 1, complaintId: 1 }, { unique: true });
+// complaint never takes two numbers of one body's journal, even from two writers at once (R7).
+// Per body, not per journal kind: a forwarded complaint is registered again in the receiving
+// body's journal (R7 + R18), while the first body's entry stays.
+schema.index({ journal: 1, organizationId: 1, complaintId: 1 }, { unique: true });
+
+/** The index of the time before forwarded complaints were registered again (dropped by a migration). */
+export const OLD_COMPLAINT_INDEX = 'journal_1_complaintId_1';
 
 const markSchema = new Schema<JournalMarkDoc>({ _id: String, entryId: { type: String, required: true } }, { versionKey: false, collection: 'journal_marks' });
 
@@ -39,8 +44,13 @@ export function entryId(journal: JournalKind, organizationId: string, year: numb
   return `${journal}:${organizationId}:${year}:${String(sequence).padStart(8, '0')}`;
 }
 
-export function markId(journal: JournalKind, complaintId: string): string {
-  return `${journal}#${complaintId}`;
+/**
+ * `<journal>#<complaintId>`: the complaint's first entry of that kind (written since the
+ * beginning); `<journal>#<complaintId>@<org>`: its entry in that body's journal (since a
+ * forwarded complaint is registered again at the receiving body, R18).
+ */
+export function markId(journal: JournalKind, complaintId: string, organizationId?: string): string {
+  return organizationId ? `${journal}#${complaintId}@${organizationId}` : `${journal}#${complaintId}`;
 }
 
 interface Tail {
@@ -80,7 +90,7 @@ export class Journal {
 
   async allocate(journal: JournalKind, organizationId: string, year: number, complaintId: string, now = new Date()): Promise<JournalEntryDoc> {
     // A redelivery (or a second click) finds the number the complaint already holds.
-    const held = await this.findByComplaint(journal, complaintId);
+    const held = await this.findByComplaint(journal, complaintId, organizationId);
     if (held) return held;
     let tail = await this.tail(journal, organizationId, year);
     for (let attempt = 0; attempt < 1000; attempt++) {
@@ -90,14 +100,14 @@ export class Journal {
       try {
         await this.model.create(doc);
         this.remember(journal, organizationId, year, doc);
-        await this.mark(journal, complaintId, doc._id);
+        await this.mark(journal, complaintId, organizationId, doc._id);
         return doc;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
       // Refused: the number is taken, or this complaint holds one already (FerretDB's
       // duplicate-key error does not say which index refused it).
-      const mine = await this.findByComplaint(journal, complaintId);
+      const mine = await this.findByComplaint(journal, complaintId, organizationId);
       if (mine) return mine;
       const taken = await this.model.findById(doc._id).lean();
       if (taken) {
@@ -109,16 +119,24 @@ export class Journal {
       // whose mark a crash (or a concurrent writer not yet done) left unwritten.
       const found = await this.searchEntry(journal, organizationId, year, complaintId);
       if (found) {
-        await this.mark(journal, complaintId, found._id);
+        await this.mark(journal, complaintId, organizationId, found._id);
         return found;
       }
     }
     throw new Error(`could not allocate a ${journal} number for ${complaintId} in ${organizationId}/${year}`);
   }
 
-  async findByComplaint(journal: JournalKind, complaintId: string): Promise<JournalEntryDoc | null> {
-    const mark = await this.marks.findById(markId(journal, complaintId)).lean();
-    return mark ? this.model.findById(mark.entryId).lean() : null;
+  /**
+   * The complaint's entry in this body's journal: by its per-body mark, or — for entries made
+   * before per-body marks — by the first mark when that entry is this body's.
+   */
+  async findByComplaint(journal: JournalKind, complaintId: string, organizationId: string): Promise<JournalEntryDoc | null> {
+    const own = await this.marks.findById(markId(journal, complaintId, organizationId)).lean();
+    if (own) return this.model.findById(own.entryId).lean();
+    const first = await this.marks.findById(markId(journal, complaintId)).lean();
+    if (!first) return null;
+    const entry = await this.model.findById(first.entryId).lean();
+    return entry?.organizationId === organizationId ? entry : null;
   }
 
   /** How many numbers the journal has given: exact, from its slots. */
@@ -196,14 +214,17 @@ export class Journal {
       if (found) return found;
       top -= numbers.length;
     }
-    return this.model.findOne({ journal, complaintId }).lean();
+    return this.model.findOne({ journal, organizationId, complaintId }).lean();
   }
 
-  private async mark(journal: JournalKind, complaintId: string, entry: string): Promise<void> {
-    try {
-      await this.marks.create({ _id: markId(journal, complaintId), entryId: entry });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+  /** The per-body mark, and the first mark if nobody took it yet (insert-once each). */
+  private async mark(journal: JournalKind, complaintId: string, organizationId: string, entry: string): Promise<void> {
+    for (const _id of [markId(journal, complaintId, organizationId), markId(journal, complaintId)]) {
+      try {
+        await this.marks.create({ _id, entryId: entry });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
     }
   }
 }
@@ -241,5 +262,23 @@ export const JOURNAL_SLOTS_MIGRATION: Migration = {
       await marks.insertOne({ _id: markId(old.journal, old.complaintId), entryId: _id }).catch(ignoreDuplicate);
     }
     return moved;
+  },
+};
+
+/**
+ * One complaint may now hold a number in two bodies' journals (R7 at the receiving body, R18):
+ * the unique (journal, complaint) index gives way to (journal, organization, complaint), which
+ * start-up creates after the migrations. Safe to repeat: a missing index is nothing to drop.
+ */
+export const JOURNAL_PER_BODY_INDEX_MIGRATION: Migration = {
+  id: '2026-12-02-registry-journal-index-per-body',
+  description: 'journal_entries: unique (journal, complaintId) replaced by (journal, organizationId, complaintId)',
+  async run(conn) {
+    if (!(await hasCollection(conn, 'journal_entries'))) return 0;
+    const entries = conn.db!.collection('journal_entries');
+    const indexes = await entries.indexes();
+    if (!indexes.some((i) => i.name === OLD_COMPLAINT_INDEX)) return 0;
+    await entries.dropIndex(OLD_COMPLAINT_INDEX);
+    return 1;
   },
 };

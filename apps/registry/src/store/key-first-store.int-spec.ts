@@ -39,19 +39,34 @@ describe('registry store, key-first, on FerretDB', () => {
       const b = await journal.allocate('incoming', 'org-keys', 2026, 'c-keys-2');
       expect([a._id, b._id]).toEqual([entryId('incoming', 'org-keys', 2026, 1), 'incoming:org-keys:2026:00000002']);
       expect(b.prevHash).toBe(a.hash);
-      expect((await journal.findByComplaint('incoming', 'c-keys-2'))?.sequence).toBe(2);
+      expect((await journal.findByComplaint('incoming', 'c-keys-2', 'org-keys'))?.sequence).toBe(2);
       expect(await journal.count('incoming', 'org-keys', 2026)).toBe(2);
       expect((await journal.page('incoming', 'org-keys', 2026, 1, 50)).map((e) => e.complaintId)).toEqual(['c-keys-2']);
+    });
+
+    it('R7 + R18: a forwarded complaint takes its own number in the receiving body\'s journal; the first body\'s entry stays', async () => {
+      const first = await journal.allocate('incoming', 'org-first', 2026, 'c-fwd-1');
+      await journal.allocate('incoming', 'org-second', 2026, 'c-other');
+      const second = await journal.allocate('incoming', 'org-second', 2026, 'c-fwd-1');
+      expect(second._id).toBe(entryId('incoming', 'org-second', 2026, 2));
+      // Redelivered: the same number in each journal, no third entry.
+      expect((await new Journal(conn).allocate('incoming', 'org-second', 2026, 'c-fwd-1'))._id).toBe(second._id);
+      expect((await new Journal(conn).allocate('incoming', 'org-first', 2026, 'c-fwd-1'))._id).toBe(first._id);
+      expect((await journal.findByComplaint('incoming', 'c-fwd-1', 'org-first'))?._id).toBe(first._id);
+      expect((await journal.findByComplaint('incoming', 'c-fwd-1', 'org-second'))?._id).toBe(second._id);
+      expect((await journal.all('incoming', 'org-first', 2026)).map((e) => e.complaintId)).toEqual(['c-fwd-1']);
+      expect(verifyChain(await journal.all('incoming', 'org-second', 2026))).toEqual({ intact: true, entries: 2 });
     });
 
     it('gives a complaint whose mark a crash left unwritten its own number again, not a second one', async () => {
       for (let i = 1; i <= 5; i++) await journal.allocate('incoming', 'org-crash', 2026, `c-crash-${i}`);
       // The crash: entry 3 was inserted, its mark never was.
-      await conn.collection('journal_marks').deleteOne({ _id: markId('incoming', 'c-crash-3') as never });
+      await conn.collection('journal_marks').deleteMany({ _id: { $in: [markId('incoming', 'c-crash-3'), markId('incoming', 'c-crash-3', 'org-crash')] } } as never);
       const fresh = new Journal(conn); // a restarted process: nothing cached
       expect((await fresh.allocate('incoming', 'org-crash', 2026, 'c-crash-3')).sequence).toBe(3);
       expect((await fresh.allocate('incoming', 'org-crash', 2026, 'c-crash-6')).sequence).toBe(6);
       expect(await conn.collection('journal_marks').countDocuments({ _id: markId('incoming', 'c-crash-3') } as never)).toBe(1);
+      expect(await conn.collection('journal_marks').countDocuments({ _id: markId('incoming', 'c-crash-3', 'org-crash') } as never)).toBe(1);
       const all = await fresh.all('incoming', 'org-crash', 2026);
       expect(all.map((e) => e.complaintId)).toEqual(['c-crash-1', 'c-crash-2', 'c-crash-3', 'c-crash-4', 'c-crash-5', 'c-crash-6']);
       expect(verifyChain(all)).toEqual({ intact: true, entries: 6 });
@@ -119,7 +134,7 @@ describe('registry store, key-first, on FerretDB', () => {
       expect(raw.map((d) => d._id).sort()).toEqual([1, 2, 3].map((n) => entryId('incoming', ORG, 2026, n)));
       const journal = new Journal(mig);
       await ensureIndexes([journal.model, journal.marks]);
-      expect((await journal.findByComplaint('incoming', ids[2]!))?.sequence).toBe(3);
+      expect((await journal.findByComplaint('incoming', ids[2]!, ORG))?.sequence).toBe(3);
       // Numbering goes on where the previous version stopped, chained to its last entry.
       const next = await journal.allocate('incoming', ORG, 2026, randomUUID());
       expect(next.sequence).toBe(4);

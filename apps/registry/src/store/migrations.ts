@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { decodeEvent, type DomainEvent } from '@shagym/contracts';
 import { hasCollection, readSlots, slotId, type Migration, type StoredEvent } from '@shagym/service-kit';
 import { CASE_EVENT_SLOTS_MIGRATION, CaseRepository } from './case-repository';
-import { JOURNAL_SLOTS_MIGRATION } from './journal';
+import { JOURNAL_PER_BODY_INDEX_MIGRATION, JOURNAL_SLOTS_MIGRATION } from './journal';
 import { StatisticsRepository } from './statistics-repository';
 
 /**
@@ -54,4 +54,4 @@ export const STATISTICS_MIGRATION: Migration = {
 };
 
 /** In order: the journal and the learned events move first, the statistics read both. */
-export const REGISTRY_MIGRATIONS: Migration[] = [JOURNAL_SLOTS_MIGRATION, CASE_EVENT_SLOTS_MIGRATION, STATISTICS_MIGRATION];
+export const REGISTRY_MIGRATIONS: Migration[] = [JOURNAL_SLOTS_MIGRATION, JOURNAL_PER_BODY_INDEX_MIGRATION, CASE_EVENT_SLOTS_MIGRATION, STATISTICS_MIGRATION];

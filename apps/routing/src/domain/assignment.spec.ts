@@ -1,5 +1,6 @@
 import { createEvent, type DomainEvent } from '@shagym/contracts';
 import { PermanentError } from '@shagym/service-kit';
+import { complaintRegisteredAfterForwarding } from '@shagym/testing';
 import { GraphQLError } from 'graphql';
 import { AssignExecutor, DeclareOutsideCompetence, ForwardComplaint, RouteOnRegistration, type CommandPorts, type ComplaintFacts, type RegistrationPorts } from './assignment';
 import { foldRouting } from './complaint-routing';
@@ -227,6 +228,18 @@ describe('forwarding (R18)', () => {
     expect(state.assignment).toBeNull();
     expect(state.routes.map((r) => r.organizationId)).toEqual(['org-1', 'org-2']);
     expect(w.emitted.find((e) => e.type === 'complaint.forwarded')).toMatchObject({ data: { receivedOn: '2026-11-30' } });
+  });
+
+  it('R18, R7: the receiving body’s own registration of a forwarded complaint routes nothing again (its head has it from the forwarding)', async () => {
+    const w = await routed(true);
+    w.facts['c-1'] = { registeredOn: '2026-11-30' };
+    await new ForwardComplaint(w.ports).execute({ officialId: 'head', organizationId: 'org-1' }, { complaintId: 'c-1', toOrganizationId: 'org-2', reason: 'Вопрос относится к компетенции org-2' }, 'corr');
+    const forwarded = w.emitted.find((e) => e.type === 'complaint.forwarded') as DomainEvent<'complaint.forwarded'>;
+    const before = w.emitted.length;
+    const received = complaintRegisteredAfterForwarding(forwarded, new Date('2026-12-01T05:00:00Z'), 1, registered);
+    expect(await new RouteOnRegistration(w.ports).execute(received)).toEqual([]);
+    expect(w.emitted).toHaveLength(before);
+    expect(foldRouting('c-1', w.emitted).current).toMatchObject({ organizationId: 'org-2', rule: 'R18' });
   });
 
   it('only the head of the body holding the complaint may forward it, and only to another body', async () => {

@@ -116,6 +116,10 @@ export class RouteOnRegistration {
   constructor(private readonly ports: RegistrationPorts) {}
 
   async execute(registered: DomainEvent<'complaint.registered'>, now = new Date()): Promise<RoutingEmitted[]> {
+    // R18: the receiving body's own registration (R7, registry's second `complaint.registered`)
+    // routes nothing — the forwarding already routed the complaint to that body's head (rule
+    // R18), who may have appointed an executor meanwhile; routing again would undo that.
+    if (registered.data.forwardedFrom) return [];
     const { complaintId, organizationId } = registered.data;
     const addressee = await this.ports.organization(organizationId);
     if (!addressee) throw new PermanentError(`organization ${organizationId} is not in the directory`);

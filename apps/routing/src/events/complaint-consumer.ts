@@ -49,6 +49,10 @@ export function complaintConsumer(deps: { route: RouteOnRegistration; facts: Com
         });
       },
       'complaint.registered': async (event) => {
+        // R18: a receiving body's registration neither routes (RouteOnRegistration) nor changes
+        // the facts kept of the first one (the addressee's registration day; at a receiving body
+        // R18 counts from the forwarding, see receivedOn in domain/assignment.ts).
+        if (event.data.forwardedFrom) return;
         await facts.record({ eventId: event.id, complaintId: event.data.complaintId, kind: 'REGISTERED', registeredOn: event.data.registeredOn, at: new Date(event.time) });
         await route.execute(event);
       },

@@ -34,8 +34,10 @@ export type Complaint = {
   /** R12: the complaint to the authorized body that continues this one. */
   escalatedTo?: Maybe<Complaint>;
   id: Scalars['ID']['output'];
-  /** R7: registration is the proof of acceptance; null until registered. */
+  /** R7: registration is the proof of acceptance; null until registered. After a forwarding (R18), the receiving body's registration once it has registered it. */
   registration?: Maybe<Registration>;
+  /** R7 + R18: every registration, oldest first: the first body's stays on record, each receiving body's follows, linked to the one before (forwardedFrom). */
+  registrations: Array<Registration>;
   /** R9/R17: the reasoned reply or the refusal; null until given. */
   reply?: Maybe<Reply>;
   status: ComplaintStatus;
@@ -177,6 +179,8 @@ export type Registration = {
   __typename?: 'Registration';
   /** The journal entry's hash, chained to the previous entry: printed on the receipt; verifyJournal checks it. */
   entryHash?: Maybe<Scalars['String']['output']>;
+  /** R18: set on the receiving body's registration of a forwarded complaint: where it came from, why, and the registration before. */
+  forwardedFrom?: Maybe<RegistrationLink>;
   /** <orgCode>-<year>-<seq>, unique and gapless per organization and year. */
   incomingNumber: Scalars['String']['output'];
   organizationCode: Scalars['String']['output'];
@@ -188,12 +192,32 @@ export type Registration = {
   year: Scalars['Int']['output'];
 };
 
+/** R18: the link of a receiving body's registration to the forwarding and to the registration before it. */
+export type RegistrationLink = {
+  __typename?: 'RegistrationLink';
+  forwardedAt: Scalars['DateTime']['output'];
+  /** The body that forwarded the complaint. */
+  organizationId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  /** The registration before the forwarding (the first body's), kept in that body's journal; null if it had not registered it. */
+  registration?: Maybe<RegistrationRef>;
+};
+
 /** R7: how an organization registers what it receives. */
 export type RegistrationPolicy = {
   __typename?: 'RegistrationPolicy';
   autoRegisterPaper: Scalars['Boolean']['output'];
   autoRegisterPortal: Scalars['Boolean']['output'];
   organizationId: Scalars['ID']['output'];
+};
+
+/** A registration named by its body and incoming number (R7). */
+export type RegistrationRef = {
+  __typename?: 'RegistrationRef';
+  incomingNumber: Scalars['String']['output'];
+  organizationCode: Scalars['String']['output'];
+  organizationId: Scalars['ID']['output'];
+  registeredOn: Scalars['Date']['output'];
 };
 
 export type RegistryStatistics = {
@@ -374,7 +398,9 @@ export type ResolversTypes = ResolversObject<{
   RefusalReason: RefusalReason;
   RefuseComplaintInput: RefuseComplaintInput;
   Registration: ResolverTypeWrapper<RegistrationModel>;
+  RegistrationLink: ResolverTypeWrapper<RegistrationLink>;
   RegistrationPolicy: ResolverTypeWrapper<RegistrationPolicy>;
+  RegistrationRef: ResolverTypeWrapper<RegistrationRef>;
   RegistryStatistics: ResolverTypeWrapper<RegistryStatistics>;
   Reply: ResolverTypeWrapper<ReplyModel>;
   ReplyDecision: ReplyDecision;
@@ -401,7 +427,9 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RefuseComplaintInput: RefuseComplaintInput;
   Registration: RegistrationModel;
+  RegistrationLink: RegistrationLink;
   RegistrationPolicy: RegistrationPolicy;
+  RegistrationRef: RegistrationRef;
   RegistryStatistics: RegistryStatistics;
   Reply: ReplyModel;
   ReplyDeliveryInput: ReplyDeliveryInput;
@@ -412,6 +440,7 @@ export type ComplaintResolvers<ContextType = RequestContext, ParentType extends 
   escalatedTo?: Resolver<Maybe<ResolversTypes['Complaint']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   registration?: Resolver<Maybe<ResolversTypes['Registration']>, ParentType, ContextType>;
+  registrations?: Resolver<Array<ResolversTypes['Registration']>, ParentType, ContextType>;
   reply?: Resolver<Maybe<ResolversTypes['Reply']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ComplaintStatus'], ParentType, ContextType>;
 }>;
@@ -457,6 +486,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 
 export type RegistrationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Registration'] = ResolversParentTypes['Registration']> = ResolversObject<{
   entryHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  forwardedFrom?: Resolver<Maybe<ResolversTypes['RegistrationLink']>, ParentType, ContextType>;
   incomingNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organizationCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -466,10 +496,24 @@ export type RegistrationResolvers<ContextType = RequestContext, ParentType exten
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type RegistrationLinkResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegistrationLink'] = ResolversParentTypes['RegistrationLink']> = ResolversObject<{
+  forwardedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registration?: Resolver<Maybe<ResolversTypes['RegistrationRef']>, ParentType, ContextType>;
+}>;
+
 export type RegistrationPolicyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegistrationPolicy'] = ResolversParentTypes['RegistrationPolicy']> = ResolversObject<{
   autoRegisterPaper?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   autoRegisterPortal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type RegistrationRefResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegistrationRef'] = ResolversParentTypes['RegistrationRef']> = ResolversObject<{
+  incomingNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organizationCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  registeredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 }>;
 
 export type RegistryStatisticsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegistryStatistics'] = ResolversParentTypes['RegistryStatistics']> = ResolversObject<{
@@ -511,7 +555,9 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Registration?: RegistrationResolvers<ContextType>;
+  RegistrationLink?: RegistrationLinkResolvers<ContextType>;
   RegistrationPolicy?: RegistrationPolicyResolvers<ContextType>;
+  RegistrationRef?: RegistrationRefResolvers<ContextType>;
   RegistryStatistics?: RegistryStatisticsResolvers<ContextType>;
   Reply?: ReplyResolvers<ContextType>;
 }>;
