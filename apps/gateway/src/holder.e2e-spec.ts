@@ -24,6 +24,13 @@ const DECLARE = `mutation($c: ID!, $r: String!, $to: ID) { declareOutsideCompete
 const FORWARD = `mutation($c: ID!, $to: ID!, $r: String!) { forwardComplaint(complaintId: $c, toOrganizationId: $to, reason: $r) { organization { id } rule } }`;
 const ANSWER = `mutation($input: AnswerComplaintInput!) { answerComplaint(input: $input) { status reply { outgoingNumber } } }`;
 const POLICE = 'org-dp-mangystau';
+/** R7 + R18 at the receiving body: its registration (linked to the first), the term from it (R8), what the complainant reads. */
+const REGISTERED_THERE = `query($id: ID!) { complaint(id: $id) {
+  registration { organizationId incomingNumber registeredOn forwardedFrom { organizationId reason registration { organizationId incomingNumber registeredOn } } }
+  registrations { organizationId incomingNumber }
+  deadline { rule startsOn dueOn }
+  timeline { type ru: description(language: RU) kk: description(language: KK) en: description(language: EN) enTitle: title(language: EN) }
+} }`;
 
 describe('who holds a complaint, through the gateway (issue 15)', () => {
   const iso = isolatedEnv('holder');
@@ -53,7 +60,7 @@ describe('who holds a complaint, through the gateway (issue 15)', () => {
     }
   }
 
-  async function assignedComplaint(subject: string): Promise<{ id: string; executor: string }> {
+  async function assignedComplaint(subject: string): Promise<{ id: string; executor: string; citizen: Record<string, string> }> {
     const input = portalSubmission({ addresseeOrganizationId: SEEDED.pscAktau, subject });
     const citizen = await bearer({ subject: 'c', roles: ['CITIZEN'], iin: input.complainant.individual.iin });
     const res = await gql(gateway, SUBMIT, { input }, citizen);
@@ -62,7 +69,7 @@ describe('who holds a complaint, through the gateway (issue 15)', () => {
       const got = (await gql(gateway, CABINET, { id }, citizen)).data?.complaint;
       return got?.status === 'ASSIGNED' && got.assignment?.executor?.id ? got : undefined;
     }, { timeoutMs: 90_000 });
-    return { id, executor: c.assignment.executor.id };
+    return { id, executor: c.assignment.executor.id, citizen };
   }
 
   beforeAll(async () => {
@@ -98,7 +105,7 @@ describe('who holds a complaint, through the gateway (issue 15)', () => {
     const head = await bearer(official('HEAD', SEEDED.pscAktau, 'off-aktau-head'));
     const policeHeadId = official('HEAD', POLICE, 'off-dpmng-head');
     const policeHead = await bearer(policeHeadId);
-    const { id, executor: first } = await assignedComplaint('Выдача удостоверения личности');
+    const { id, executor: first, citizen } = await assignedComplaint('Выдача удостоверения личности');
     // Before the forwarding the police department has no business with it.
     expect((await gql(gateway, EVERY_SUBGRAPH, { id }, policeHead)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
@@ -118,6 +125,29 @@ describe('who holds a complaint, through the gateway (issue 15)', () => {
     }
     // The first body keeps read access (it held the complaint).
     expect((await gql(gateway, EVERY_SUBGRAPH, { id }, head)).errors).toBeUndefined();
+
+    // R7 at the receiving body: the police department registers it in its own incoming journal
+    // (its own number and date), linked to the PSC's registration, which stays as it was; the
+    // review term counts from the police registration (R8); the complainant reads where and why.
+    type Entry = { type: string; ru: string; kk: string; en: string; enTitle: string };
+    const there = await waitFor('registered by the police department, its term set, the complainant told', async () => {
+      const c = (await gql(gateway, REGISTERED_THERE, { id }, citizen)).data?.complaint;
+      const told = c?.timeline.some((e: Entry) => e.type === 'complaint.registered' && e.en.includes(`DPMNG-${year}-`));
+      return c?.registration?.organizationId === POLICE && c.deadline?.startsOn === c.registration.registeredOn && told ? c : undefined;
+    }, { timeoutMs: 60_000 });
+    const firstRegistration = there.registrations[0];
+    expect(firstRegistration.organizationId).toBe(SEEDED.pscAktau);
+    expect(there.registration).toMatchObject({
+      incomingNumber: `DPMNG-${year}-00001`,
+      forwardedFrom: { organizationId: SEEDED.pscAktau, reason, registration: { organizationId: SEEDED.pscAktau, incomingNumber: firstRegistration.incomingNumber } },
+    });
+    expect(there.registrations).toEqual([firstRegistration, { organizationId: POLICE, incomingNumber: `DPMNG-${year}-00001` }]);
+    expect(there.deadline).toMatchObject({ rule: 'R8', startsOn: there.registration.registeredOn });
+    const told = (there.timeline as Entry[]).find((e) => e.type === 'complaint.registered' && e.en.includes('DPMNG'))!;
+    expect(told.enTitle).toBe('Complaint registered by the body it was forwarded to');
+    for (const text of [told.ru, told.kk, told.en]) expect(text).toContain(reason);
+    expect(told.en).toContain(`Earlier registration: No. ${firstRegistration.incomingNumber}`);
+    expect(told.ru).toContain(`Прежняя регистрация: № ${firstRegistration.incomingNumber}`);
 
     await registryCaughtUp();
     const byFirst = await gql(gateway, ANSWER, { input: answerInput(id) }, await bearer(official('EXECUTOR', SEEDED.pscAktau, first)));
