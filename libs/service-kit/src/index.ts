@@ -22,4 +22,5 @@ export * from './identity';
 export * from './complaint-access';
 export * from './command-recorder';
 export * from './retention';
+export * from './redelivery-window';
 export * from './prune-command';

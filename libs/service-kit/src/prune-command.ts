@@ -5,15 +5,42 @@ import { Inbox } from './inbox';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { connectMongo } from './mongo';
+import { createKafka } from './kafka';
+import { brokerRedeliveryWindow, effectiveInboxHorizonMs } from './redelivery-window';
 import { ageRule, HOUR_MS, RetentionJob, type RetentionRule } from './retention';
 
 /**
  * The rules every service has (DEVELOPERS.md, "Retention"): processed-event ids and
- * dead-letter markers, once no message they guard against can be delivered again.
+ * dead-letter markers, once no message they guard against can be delivered again. With
+ * `redeliveryWindow` (the broker's, redelivery-window.ts) the configured horizon is checked at
+ * every run: raised to the broker's window when that is longer, and nothing is pruned when the
+ * broker keeps messages for ever or cannot be asked. Without it (tests), the configured horizon.
  */
-export function baseRetentionRules(config: BaseConfig, inbox: Inbox, marks: DeadLetterMarks): RetentionRule[] {
-  const horizon = config.RETENTION_INBOX_HOURS * HOUR_MS;
-  return [ageRule('inbox', inbox.model, 'processedAt', horizon), ageRule('dead_letter_marks', marks.model, 'markedAt', horizon)];
+export function baseRetentionRules(
+  config: BaseConfig,
+  inbox: Inbox,
+  marks: DeadLetterMarks,
+  redeliveryWindow?: () => Promise<number>,
+): RetentionRule[] {
+  const configured = config.RETENTION_INBOX_HOURS * HOUR_MS;
+  let horizon = configured;
+  const begin = async (): Promise<string | null> => {
+    if (!redeliveryWindow) return null;
+    let window: number;
+    try {
+      window = await redeliveryWindow();
+    } catch (err) {
+      return `the broker's retention is unknown (${err instanceof Error ? err.message : String(err)})`;
+    }
+    const effective = effectiveInboxHorizonMs(configured, window);
+    if (effective === null) return 'a topic keeps its messages for ever (retention.ms -1 or compaction)';
+    horizon = effective;
+    return null;
+  };
+  return [
+    { ...ageRule('inbox', inbox.model, 'processedAt', () => horizon), begin },
+    { ...ageRule('dead_letter_marks', marks.model, 'markedAt', () => horizon), begin },
+  ];
 }
 
 const USAGE = `usage: node dist/apps/<service>/main.js prune   (or: npm run prune -- <service>)
@@ -37,11 +64,16 @@ export async function runPruneCommand<Cfg extends BaseConfig>(
   const logger = createLogger(`${config.SERVICE_NAME}-prune`, config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const db = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
   try {
-    const rules = [...baseRetentionRules(config, new Inbox(db), new DeadLetterMarks(db)), ...serviceRules(db, config)];
+    const kafka = createKafka(`shagym-${config.SERVICE_NAME}-prune`, config.KAFKA_BROKERS, logger);
+    const window = brokerRedeliveryWindow(kafka, config.KAFKA_TOPIC_PREFIX);
+    const rules = [...baseRetentionRules(config, new Inbox(db), new DeadLetterMarks(db), window), ...serviceRules(db, config)];
     const job = new RetentionJob(rules, { logger, metrics: createMetrics(`${config.SERVICE_NAME}-prune`), batchSize: config.RETENTION_BATCH_SIZE });
     const report = await job.runOnce();
     const lines = [`${config.SERVICE_NAME} (${config.MONGO_DB}): retention run`];
-    for (const [name, r] of Object.entries(report)) lines.push(`  ${name.padEnd(28)} ${r.scanned < 0 ? 'FAILED (see the log)' : `${r.scanned} scanned, ${r.pruned} deleted`}`);
+    for (const [name, r] of Object.entries(report)) {
+      const what = r.scanned < 0 ? 'FAILED (see the log)' : r.skipped ? `skipped: ${r.skipped}` : `${r.scanned} scanned, ${r.pruned} deleted`;
+      lines.push(`  ${name.padEnd(28)} ${what}`);
+    }
     console.log(lines.join('\n'));
     return Object.values(report).some((r) => r.scanned < 0) ? 1 : 0;
   } finally {

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { TOPICS } from '@shagym/contracts';
 import type { BaseConfig } from './config';
 import { loadConfig } from './config';
 import { DeadLetterMarks } from './dead-letters';
 import { Inbox } from './inbox';
+import { createKafka, ensureTopics } from './kafka';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { connectMongo } from './mongo';
 import { baseRetentionRules } from './prune-command';
+import { brokerRedeliveryWindow, describeTopicRetention, redeliveryWindowMs } from './redelivery-window';
 import { DAY_MS, RetentionJob } from './retention';
 
 /**
@@ -29,12 +32,20 @@ describe('retention job: inbox ids and dead-letter markers on FerretDB', () => {
   const job = (clock = () => now) =>
     new RetentionJob(baseRetentionRules(config, inbox, marks), { logger, metrics: createMetrics('retention-test'), batchSize: 7, clock });
 
+  const prefix = `t.${dbName}.`;
+  const kafka = createKafka('retention-test', (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logger);
+
   beforeAll(async () => {
+    await ensureTopics(kafka, prefix, logger);
     db = await connectMongo(url, dbName, logger);
     inbox = new Inbox(db);
     marks = new DeadLetterMarks(db);
   });
   afterAll(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(TOPICS).map((t) => `${prefix}${t}`) }).catch(() => undefined);
+    await admin.disconnect();
     await db.dropDatabase().catch(() => undefined);
     await db.close();
   });
@@ -75,6 +86,33 @@ describe('retention job: inbox ids and dead-letter markers on FerretDB', () => {
     expect(later.inbox!.pruned).toBe(15);
     expect(later.dead_letter_marks!.pruned).toBe(1);
     expect(await sizes()).toEqual({ inbox: 0, marks: 0 });
+  });
+
+  it('follows the broker: a longer redelivery window raises the horizon, messages kept for ever or an unknown broker prune nothing', async () => {
+    await inbox.model.collection.insertMany([
+      { _id: 'w:20', group: 'w', eventId: '20', type: 't', processedAt: ago(20) },
+      { _id: 'w:40', group: 'w', eventId: '40', type: 't', processedAt: ago(40) },
+    ] as never[]);
+    const withWindow = (window: () => Promise<number>) =>
+      new RetentionJob(baseRetentionRules(config, inbox, marks, window), { logger, batchSize: 7, clock: () => now }).runOnce();
+
+    const forEver = await withWindow(async () => Infinity);
+    expect(forEver.inbox).toMatchObject({ pruned: 0, skipped: expect.stringContaining('for ever') });
+    const unknown = await withWindow(async () => {
+      throw new Error('broker down');
+    });
+    expect(unknown.inbox).toMatchObject({ pruned: 0, skipped: expect.stringContaining('broker down') });
+    // A broker keeping messages 30 days: the 20-day-old id must stay, the 40-day-old one may go.
+    expect((await withWindow(async () => 30 * DAY_MS)).inbox).toEqual({ scanned: 2, pruned: 1 });
+    expect(await inbox.seen('w', '20')).toBe(true);
+    // The broker tools/infra starts (7 + 7 days): the configured 15 days apply.
+    expect((await withWindow(brokerRedeliveryWindow(kafka, prefix))).inbox).toEqual({ scanned: 1, pruned: 1 });
+  });
+
+  it('reads the window from the real broker: the project topics at its defaults, 7 + 7 days', async () => {
+    const topics = await describeTopicRetention(kafka, prefix);
+    expect(topics.map((t) => t.topic).sort()).toEqual(Object.values(TOPICS).map((t) => `${prefix}${t}`).sort());
+    expect(redeliveryWindowMs(topics)).toBe(14 * DAY_MS);
   });
 
   it('one run at a time: a second call while a run is going joins it', async () => {

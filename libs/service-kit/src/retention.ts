@@ -22,6 +22,11 @@ export interface RetentionRule<D extends { _id: string } = { _id: string } & Rec
   model: Model<any>;
   /** Fields besides `_id` that `select` judges by (the projection of the scan). */
   fields: readonly string[];
+  /**
+   * Called once per run before the scan: a reason to skip this rule this run (e.g. the broker
+   * cannot say how long it keeps messages), or null to go on.
+   */
+  begin?(now: Date): Promise<string | null>;
   /** The `_id`s of this batch that may go at `now`: pure, or with point reads of what they depend on. */
   select(docs: readonly D[], now: Date): string[] | Promise<string[]>;
   /**
@@ -35,6 +40,8 @@ export interface RetentionRule<D extends { _id: string } = { _id: string } & Rec
 export interface RuleReport {
   scanned: number;
   pruned: number;
+  /** Why the rule did not run (nothing was read or deleted). */
+  skipped?: string;
 }
 
 export type RetentionReport = Record<string, RuleReport>;
@@ -54,12 +61,13 @@ export const DAY_MS = 24 * HOUR_MS;
  * A rule that drops documents whose date field is past the horizon, and nothing else. For
  * records whose age alone settles it (inbox ids, dead-letter markers).
  */
-export function ageRule(name: string, model: Model<any>, field: string, horizonMs: number): RetentionRule {
+export function ageRule(name: string, model: Model<any>, field: string, horizonMs: number | (() => number)): RetentionRule {
+  const horizon = typeof horizonMs === 'number' ? () => horizonMs : horizonMs;
   return {
     name,
     model,
     fields: [field],
-    select: (docs, now) => docs.filter((d) => olderThan(d[field] as Date | undefined, horizonMs, now)).map((d) => d._id),
+    select: (docs, now) => docs.filter((d) => olderThan(d[field] as Date | undefined, horizon(), now)).map((d) => d._id),
   };
 }
 
@@ -146,6 +154,8 @@ export class RetentionJob {
   }
 
   private async runRule(rule: RetentionRule<any>, now: Date): Promise<RuleReport> {
+    const skipped = rule.begin ? await rule.begin(now) : null;
+    if (skipped) return { scanned: 0, pruned: 0, skipped };
     const projection: Record<string, 1> = { _id: 1 };
     for (const f of rule.fields) projection[f] = 1;
     const cursor = rule.model.collection.find({}, { projection, batchSize: this.batchSize });

@@ -27,6 +27,7 @@ import { markCommandsRunning } from './command-recorder';
 import { OutboxRelay } from './relay';
 import { RequestLoaders } from './loaders';
 import { baseRetentionRules } from './prune-command';
+import { brokerRedeliveryWindow } from './redelivery-window';
 import { RetentionJob, type RetentionRule } from './retention';
 
 /** What every service's GraphQL context carries. */
@@ -174,7 +175,8 @@ export async function startService<Cfg extends BaseConfig, C extends BaseRequest
   await parts.onStarted?.();
   started = true;
   markCommandsRunning(db);
-  const retention = new RetentionJob([...baseRetentionRules(config, inbox, deadLetterMarks), ...(parts.retention ?? [])], {
+  const redeliveryWindow = brokerRedeliveryWindow(kafka, config.KAFKA_TOPIC_PREFIX);
+  const retention = new RetentionJob([...baseRetentionRules(config, inbox, deadLetterMarks, redeliveryWindow), ...(parts.retention ?? [])], {
     logger,
     metrics,
     batchSize: config.RETENTION_BATCH_SIZE,
