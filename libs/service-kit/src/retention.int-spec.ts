@@ -115,6 +115,22 @@ describe('retention job: inbox ids and dead-letter markers on FerretDB', () => {
     expect(redeliveryWindowMs(topics)).toBe(14 * DAY_MS);
   });
 
+  it('on the timer: runs after the first delay and again after the interval; the stop ends it', async () => {
+    await inbox.model.collection.insertOne({ _id: 'timer:1', group: 'timer', eventId: '1', type: 't', processedAt: ago(30) } as never);
+    const metrics = createMetrics('retention-timer-test');
+    const j = new RetentionJob(baseRetentionRules(config, inbox, marks), { logger, metrics, batchSize: 7, clock: () => now });
+    const stop = j.start(50, 20);
+    try {
+      const until = Date.now() + 5_000;
+      while ((await inbox.seen('timer', '1')) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(await inbox.seen('timer', '1')).toBe(false);
+      const pruned = await metrics.retentionPruned.get();
+      expect(pruned.values.find((v) => v.labels.collection === 'inbox')?.value).toBe(1);
+    } finally {
+      await stop();
+    }
+  });
+
   it('one run at a time: a second call while a run is going joins it', async () => {
     const j = job();
     const [a, b] = [j.runOnce(), j.runOnce()];

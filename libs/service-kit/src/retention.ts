@@ -92,6 +92,8 @@ export interface RetentionOptions {
 
 export class RetentionJob {
   private running: Promise<RetentionReport> | null = null;
+  /** Set by the stop: a run in progress ends after its current batch (a stopping service waits for nothing longer). */
+  private stopping = false;
   private readonly batchSize: number;
   private readonly clock: () => Date;
 
@@ -129,6 +131,7 @@ export class RetentionJob {
     schedule(firstDelayMs);
     return async () => {
       stopped = true;
+      this.stopping = true;
       if (timer) clearTimeout(timer);
       await this.running?.catch(() => undefined);
     };
@@ -139,6 +142,7 @@ export class RetentionJob {
     const now = this.clock();
     const report: RetentionReport = {};
     for (const rule of this.rules) {
+      if (this.stopping) break;
       // One rule failing (e.g. its collection being dropped) must not hold the others.
       try {
         report[rule.name] = await this.runRule(rule, now);
@@ -175,6 +179,7 @@ export class RetentionJob {
         result.scanned++;
         batch.push(doc as unknown as { _id: string });
         if (batch.length >= this.batchSize) await flush();
+        if (this.stopping) break;
       }
       await flush();
     } finally {
