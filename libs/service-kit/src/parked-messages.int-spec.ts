@@ -12,7 +12,7 @@ import {
   ParkedMessageStore,
   RetryLaterError,
   type DeadLetter,
-} from '@shagym/service-kit';
+} from './index';
 import { complaintSubmitted, isolatedEnv, waitFor } from '@shagym/testing';
 
 /**
