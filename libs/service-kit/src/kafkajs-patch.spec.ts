@@ -1,5 +1,4 @@
 // kafkajs ships no types for its internals; the request queue is what patches/kafkajs+2.2.4.patch changes.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueue = require('kafkajs/src/network/requestQueue') as new (options: Record<string, unknown>) => {
   pending: unknown[];
   throttledUntil: number;

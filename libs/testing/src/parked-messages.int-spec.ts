@@ -12,8 +12,8 @@ import {
   ParkedMessageStore,
   RetryLaterError,
   type DeadLetter,
-} from './index';
-import { complaintSubmitted, isolatedEnv, waitFor } from '@shagym/testing';
+} from '@shagym/service-kit';
+import { complaintSubmitted, isolatedEnv, waitFor } from './index';
 
 /**
  * Parked messages against the real Kafka and FerretDB, with the consumer machinery every
