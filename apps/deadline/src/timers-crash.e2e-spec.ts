@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import {
   complaintForwarded,
+  complaintRegisteredAfterForwarding,
   complaintOutsideCompetence,
   complaintRegistered,
   isolatedEnv,
@@ -66,8 +67,10 @@ describe('deadline timers across kill -9 of the service (R8, R18)', () => {
     await stack.startService('deadline', env);
     await waitFor('R18 breach after restart', async () => (await logged({ aggregateId: reg.subject, type: 'deadline.breached' })) === 1);
 
-    // Forwarded a day late: the forwarding term stops MISSED; the ministry's 5 days run from Friday 4 December.
-    await publishEvents(iso.topic('complaints'), [complaintForwarded('org-cr-psc', 'org-cr-ministry', reg.subject, new Date('2026-12-04T06:00:00.000Z'), '2026-11-30')]);
+    // Forwarded a day late: the forwarding term stops MISSED. The ministry registers it the same
+    // Friday 4 December (R7 at the receiving body); its 5 days run from that registration (R8).
+    const forwarded = complaintForwarded('org-cr-psc', 'org-cr-ministry', reg.subject, new Date('2026-12-04T06:00:00.000Z'), '2026-11-30');
+    await publishEvents(iso.topic('complaints'), [forwarded, complaintRegisteredAfterForwarding(forwarded, new Date('2026-12-04T06:00:00.000Z'), 1, reg)]);
     await waitFor('receiving body’s term', async () => (await db.collection('deadline_terms').countDocuments({ complaintId: reg.subject, organizationId: 'org-cr-ministry' })) === 1);
     await restart();
     setClock('2026-12-14T05:00:00.000Z');
