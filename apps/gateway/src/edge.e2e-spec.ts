@@ -146,6 +146,9 @@ describe('gateway edge', () => {
       const res = await gql(gateway, `mutation($input: EscalateComplaintInput!) { escalateComplaint(input: $input) { complaint { id } } }`, { input: { complaintId: id, text: 'Не согласна с ответом ЦОН.', idempotencyKey: `esc-${iso.id}` } }, me);
       return res.errors ? undefined : res.data.escalateComplaint.complaint.id;
     });
+    // R12 once, then the court (R14): a second escalation through the gateway is refused with a code.
+    const again = await gql(gateway, `mutation($input: EscalateComplaintInput!) { escalateComplaint(input: $input) { complaint { id } } }`, { input: { complaintId: id, text: 'Ещё раз не согласна.', idempotencyKey: `esc2-${iso.id}` } }, me);
+    expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     const second = await waitFor('escalation registered with a 15-day term', async () => {
       const c = (await gql(gateway, VIEW, { id: escalated }, me)).data?.complaint;
       return c?.registration && c.deadline ? c : undefined;
