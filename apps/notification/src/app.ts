@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import { z } from 'zod';
-import { DAY_MS, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
+import { ComplaintAccess, DAY_MS, loadConfig, OrganizationProjection, organizationProjectionConsumer, startService, type RunningService } from '@shagym/service-kit';
 import typeDefs from './schema.graphql';
 import { SmsGatewayChannel, SmtpChannel, type ChannelAdapter } from './delivery/channels';
 import { DeliveryWorker } from './delivery/worker';
@@ -73,6 +73,8 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
       const preferences = new PreferencesRepository(db);
       const deliveries = new DeliveryRepository(db);
       const organizations = new OrganizationProjection(db);
+      // Who may see a complaint (R11), decided as in every subgraph; fed by the timeline's consumer.
+      const access = new ComplaintAccess(db);
       const channels: { EMAIL?: ChannelAdapter; SMS?: ChannelAdapter } = {};
       if (config.SMTP_HOST) {
         channels.EMAIL = new SmtpChannel({
@@ -112,6 +114,7 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
       const anonymousTimeline = config.TIMELINE_ANONYMOUS === 'allow';
       return {
         resolvers: createResolvers({
+          access,
           timeline,
           files,
           inbox,
@@ -122,6 +125,7 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
         }),
         consumers: [
           complaintConsumer({
+            access,
             timeline,
             files,
             inbox,
@@ -133,7 +137,7 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
           }),
           organizationProjectionConsumer('notification', organizations),
         ],
-        models: [timeline.model, ...files.models, ...inbox.models, preferences.model, ...deliveries.models, organizations.model],
+        models: [timeline.model, ...files.models, ...inbox.models, preferences.model, ...deliveries.models, organizations.model, access.model],
         routes: [documentsRoute({ files, organizations, secret, logger })],
         retention: [deliveryRetentionRule(deliveries, config.RETENTION_DELIVERY_DAYS * DAY_MS)],
         // With no channel configured every intent is recorded DISABLED when planned: nothing to deliver.

@@ -4,6 +4,7 @@ import {
   as,
   complaintAnswered,
   complaintAssigned,
+  complaintForwarded,
   complaintRegistered,
   complaintSubmitted,
   complaintSubmittedBy,
@@ -268,6 +269,36 @@ describe('notification against the real Kafka and FerretDB (R11, R7, R9)', () =>
       const strangers = await gql(svc.url, DOCS, rep, as(IDENTITIES.citizen(stranger)));
       expect(strangers.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
+  });
+
+  it('follows a forwarding: the receiving body’s head reads the timeline, an unrelated body’s head is FORBIDDEN (R11, R18; issue 15)', async () => {
+    const from = `org-from-${iso.id}`;
+    const to = `org-to-${iso.id}`;
+    const t0 = new Date('2026-11-30T04:00:00.000Z');
+    const submitted = complaintSubmittedBy(from, { iin: randomIin() }, { submittedAt: t0 });
+    const id = submitted.subject;
+    const registered = complaintRegistered(from, id, new Date(t0.getTime() + 60_000));
+    const receivingHead = as(IDENTITIES.head(to, `head-to-${iso.id}`));
+    const ask = (headers: Record<string, string>) => gql(svc.url, TIMELINE, { representations: [{ __typename: 'Complaint', id }] }, headers);
+    await publishEvents(iso.topic('complaints'), [submitted, registered]);
+    await waitFor('registered at the first body', async () => {
+      const res = await ask(as(IDENTITIES.head(from, `head-from-${iso.id}`)));
+      return res.data?._entities?.[0]?.timeline?.length >= 2 ? true : undefined;
+    });
+    // Before the forwarding the receiving body has no business with it.
+    expect((await ask(receivingHead)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    await publishEvents(iso.topic('complaints'), [complaintForwarded(from, to, id, new Date(t0.getTime() + 120_000), '2026-11-30')]);
+    const timeline = await waitFor('the receiving head reads the forwarding', async () => {
+      const res = await ask(receivingHead);
+      const entries = res.data?._entities?.[0]?.timeline;
+      return entries?.some((e: { type: string }) => e.type === 'complaint.forwarded') ? entries : undefined;
+    });
+    expect(timeline.map((e: { type: string }) => e.type)).toEqual(['complaint.submitted', 'complaint.registered', 'complaint.forwarded']);
+    const unrelated = await ask(as(IDENTITIES.head(`org-unrelated-${iso.id}`, `head-x-${iso.id}`)));
+    expect(unrelated.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The first body keeps read access (R18 keeps the history).
+    expect((await ask(as(IDENTITIES.head(from, `head-from-${iso.id}`)))).errors).toBeUndefined();
   });
 
   it('served all of the above reading and writing by _id alone once ready (architecture.md, key-first)', async () => {

@@ -1,6 +1,6 @@
 import { createEvent } from '@shagym/contracts';
 import type { Identity } from '@shagym/service-kit';
-import { canSee, foldFile, recipientKeyOf, toFact, type ComplaintFact } from './complaint-file';
+import { foldFile, recipientKeyOf, toFact, type ComplaintFact } from './complaint-file';
 
 const complaintId = 'c-1';
 const submitted = createEvent({
@@ -47,19 +47,6 @@ describe('the complaint file (notification’s own projection)', () => {
     expect(file.language).toBe('kk');
   });
 
-  it('lets the complainant see their own complaint, nobody else’s (R11)', () => {
-    expect(canSee(citizen('900101300017'), file)).toBe(true);
-    expect(canSee(citizen('850505400021'), file)).toBe(false);
-  });
-
-  it('lets officials of the addressee and of the registering organization see it, not others', () => {
-    expect(canSee(official('HEAD', 'org-a'), file)).toBe(true);
-    expect(canSee(official('EXECUTOR', 'org-r'), file)).toBe(true);
-    expect(canSee(official('HEAD', 'org-other'), file)).toBe(false);
-    expect(canSee({ subject: 'analyst', roles: ['ANALYST'] }, file)).toBe(false);
-    expect(canSee({ subject: 'agency', roles: ['AGENCY'], scopes: [] }, file)).toBe(false);
-  });
-
   it('keys a recipient’s inbox by ИИН, БИН or official id', () => {
     expect(recipientKeyOf(citizen('900101300017'))).toBe('iin:900101300017');
     expect(recipientKeyOf({ subject: 'c', roles: ['COMPANY'], bin: '123456789012' })).toBe('bin:123456789012');
@@ -88,7 +75,5 @@ describe('a company’s complaint (R4)', () => {
     });
     const file = foldFile('c-2', [toFact(bySubmission)!]);
     expect(file.complainant).toMatchObject({ recipientKey: 'bin:123456789012', displayName: 'ТОО «Каспий»', email: 'office@caspiy.kz' });
-    expect(canSee({ subject: 'co', roles: ['COMPANY'], bin: '123456789012' }, file)).toBe(true);
-    expect(canSee({ subject: 'co', roles: ['COMPANY'], bin: '999999999999' }, file)).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 import type { DomainEvent, Language } from '@shagym/contracts';
-import { canSeeComplaint, type ComplaintParties, type Identity } from '@shagym/service-kit';
+import type { Identity } from '@shagym/service-kit';
 
 /**
  * Notification's own minimal projection of a complaint (no service reads another's
- * database): who complained and how to reach them, which organizations handle it (for access),
- * and what the receipt (R7) and the reply letter (R9, R17) print.
+ * database): who complained and how to reach them, and what the receipt (R7) and the reply
+ * letter (R9, R17) print. Who may see the complaint is not decided from it but from the shared
+ * holder projection (service-kit ComplaintAccess, issue 15), as in every subgraph.
  */
 export interface ComplaintFile {
   id: string;
@@ -26,8 +27,6 @@ export interface ComplaintFile {
   assignment?: { organizationId: string; executorOfficialId: string; executorName: string; executorPosition: string };
   /** R2: the head the complaint was routed to (the latest routing). */
   routing?: { organizationId: string; headOfficialId: string };
-  /** Every organization the complaint went through (routing R2/R6/R12, forwarding R18): unioned, never replaced. */
-  involvedOrganizationIds?: string[];
   reply?: {
     kind: 'ANSWER' | 'REFUSAL';
     organizationId: string;
@@ -129,13 +128,8 @@ export function toFact(event: DomainEvent): ComplaintFact | null {
         at: d.routedAt,
         patch: {
           routing: { organizationId: d.organizationId, headOfficialId: d.head.officialId },
-          involvedOrganizationIds: [d.organizationId, ...(d.fromOrganizationId ? [d.fromOrganizationId] : [])],
         },
       };
-    }
-    case 'complaint.forwarded': {
-      const d = event.data;
-      return { ...base, at: d.forwardedAt, patch: { involvedOrganizationIds: [d.fromOrganizationId, d.toOrganizationId] } };
     }
     case 'complaint.answered': {
       const d = event.data;
@@ -184,10 +178,7 @@ export function toFact(event: DomainEvent): ComplaintFact | null {
 /** Folds the facts in the order they happened, whatever order they arrived in. */
 export function foldFile(complaintId: string, facts: ComplaintFact[]): ComplaintFile {
   const sorted = [...facts].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
-  return sorted.reduce<ComplaintFile>((file, f) => {
-    const involved = [...new Set([...(file.involvedOrganizationIds ?? []), ...(f.patch.involvedOrganizationIds ?? [])])];
-    return { ...file, ...f.patch, ...(involved.length ? { involvedOrganizationIds: involved } : {}) };
-  }, { id: complaintId });
+  return sorted.reduce<ComplaintFile>((file, f) => ({ ...file, ...f.patch }), { id: complaintId });
 }
 
 /** The inbox of the caller: a citizen by ИИН, a company by БИН, an official by directory id. */
@@ -199,30 +190,3 @@ export function recipientKeyOf(identity: Identity): string | null {
 }
 
 const OFFICIAL_ROLES = ['OPERATOR', 'HEAD', 'EXECUTOR', 'SUPERVISOR'] as const;
-
-/** The organizations that handle the complaint: addressee (R1), registry office (R7), routed to or forwarded to (R2, R18), executor's (R2), replier's (R9). */
-export function organizationsOf(file: ComplaintFile): string[] {
-  const ids = [file.addresseeOrganizationId, file.registration?.organizationId, file.assignment?.organizationId, file.reply?.organizationId, ...(file.involvedOrganizationIds ?? [])];
-  return [...new Set(ids.filter((x): x is string => Boolean(x)))];
-}
-
-/** The file as the shared access policy reads it (service-kit, issue 8). */
-export function partiesOf(file: ComplaintFile): ComplaintParties {
-  const key = file.complainant?.recipientKey ?? '';
-  return {
-    complaintId: file.id,
-    complainantIin: key.startsWith('iin:') ? key.slice(4) : null,
-    complainantBin: key.startsWith('bin:') ? key.slice(4) : null,
-    organizationIds: organizationsOf(file),
-    executorOfficialIds: file.assignment ? [file.assignment.executorOfficialId] : [],
-  };
-}
-
-/**
- * R11: a complainant sees only their own complaints; an official those of the bodies that
- * handle it; the rest as the system-wide policy decides (supervisors, agencies with
- * `complaints:read`), the same way in every subgraph.
- */
-export function canSee(identity: Identity, file: ComplaintFile): boolean {
-  return canSeeComplaint(identity, partiesOf(file));
-}

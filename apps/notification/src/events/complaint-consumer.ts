@@ -1,5 +1,5 @@
 import type { DomainEvent, LocalizedText } from '@shagym/contracts';
-import type { ConsumerSpec } from '@shagym/service-kit';
+import { HOLDER_EVENT_TYPES, type ComplaintAccess, type ConsumerSpec } from '@shagym/service-kit';
 import { toFact } from '../domain/complaint-file';
 import { complainantMessage, effectivePreferences, officialMessages, officialsToTell, planDeliveries, type DeliveryIntent, type ExternalChannel, type InboxMessage } from '../domain/messages';
 import { isTimelineEvent, organizationNamedBy, TIMELINE_EVENT_TYPES, toTimelineEntry } from '../domain/timeline';
@@ -11,6 +11,8 @@ import type { TimelineRepository } from '../store/timeline-repository';
 
 export interface ConsumerDeps {
   timeline: TimelineRepository;
+  /** The shared holder projection (service-kit, issue 15) the resolvers' access rule reads (R11). */
+  access: Pick<ComplaintAccess, 'learn'>;
   files: ComplaintFileRepository;
   inbox: InboxRepository;
   preferences: PreferencesRepository;
@@ -29,11 +31,19 @@ export interface ConsumerDeps {
  * whoever must hear of it (the complainant; the appointed executor, R2) and delivery intents
  * for the channels they chose. Only inserts keyed by event id, so a redelivered event adds
  * nothing; nothing here waits for an SMTP server or an SMS gateway.
+ *
+ * The holder projection (service-kit ComplaintAccess: who may see the complaint, R11, R18) is
+ * fed here too, first in each event's handling, rather than by a group of its own (as
+ * registry does): before a step reaches the timeline or anyone's inbox, the access rule
+ * already knows who holds the complaint after it — the head of the body it was forwarded to
+ * (R18) is never told of it yet refused its timeline — and a retried event retries both.
  */
 export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
   const now = deps.now ?? (() => new Date());
 
   async function handle(event: DomainEvent): Promise<void> {
+    // A no-op for events that say nothing of who holds the complaint (service-kit factOf).
+    await deps.access.learn(event);
     const fact = toFact(event);
     if (fact) await deps.files.add(fact);
     if (!isTimelineEvent(event)) return;
@@ -70,12 +80,15 @@ export function complaintConsumer(deps: ConsumerDeps): ConsumerSpec {
     );
   }
 
-  const handlers = Object.fromEntries(TIMELINE_EVENT_TYPES.map((t) => [t, handle])) as ConsumerSpec['handlers'];
+  // Every holder event type is handled even if it ever leaves the timeline: the access rule needs it.
+  const types = [...new Set<string>([...TIMELINE_EVENT_TYPES, ...HOLDER_EVENT_TYPES])];
+  const handlers = Object.fromEntries(types.map((t) => [t, handle])) as ConsumerSpec['handlers'];
   return {
     group: 'notification.timeline',
     topics: ['complaints'],
     handlers,
-    // R11: the answer or refusal that stops the term is on the timeline itself; "met or missed" is not told.
+    // R11: the answer or refusal that stops the term is on the timeline itself; "met or missed" is
+    // not told; nor does a stopped term change who holds the complaint (service-kit HOLDER_IGNORED_EVENT_TYPES).
     ignores: ['deadline.stopped'],
     onAssignmentChange: () => deps.files.forgetAll(),
   };

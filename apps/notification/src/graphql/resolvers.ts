@@ -1,6 +1,7 @@
+import { GraphQLError } from 'graphql';
 import { languageOf } from '@shagym/contracts';
-import { badUserInput, DateTimeScalar, forbidden, requireIdentity, type Identity } from '@shagym/service-kit';
-import { canSee, recipientKeyOf } from '../domain/complaint-file';
+import { badUserInput, DateTimeScalar, ERROR_CODES, forbidden, requireIdentity, type ComplaintAccess, type Identity } from '@shagym/service-kit';
+import { recipientKeyOf } from '../domain/complaint-file';
 import { DOCUMENT_KINDS, documentLanguage, signGrant } from '../domain/document-link';
 import { unavailableReason } from '../domain/documents';
 import { effectivePreferences, type Preferences } from '../domain/messages';
@@ -15,6 +16,8 @@ import type { RequestContext } from '../context';
 import type { NotificationPreferences, Resolvers } from './__generated__/resolvers-types';
 
 export interface ResolverDeps {
+  /** Who may see a complaint (R11): the shared holder projection (service-kit, issue 15). */
+  access: Pick<ComplaintAccess, 'authorize' | 'holder'>;
   timeline: TimelineRepository;
   files: ComplaintFileRepository;
   inbox: InboxRepository;
@@ -45,6 +48,8 @@ function me(identity: Identity | null): string {
   return key;
 }
 
+const isForbidden = (err: unknown) => err instanceof GraphQLError && err.extensions['code'] === ERROR_CODES.FORBIDDEN;
+
 const clamp = (n: number | null | undefined, max = 200) => Math.max(1, Math.min(n ?? 50, max));
 
 export function createResolvers(deps: ResolverDeps): Resolvers {
@@ -53,14 +58,30 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
   const timelineOf = (complaintId: string, ctx: RequestContext) => ctx.loaders.load('notification.timeline', complaintId, (id) => deps.timeline.forComplaint(id));
   const unreadOf = (key: string, ctx: RequestContext) => ctx.loaders.load('notification.unread', key, (k) => deps.inbox.unreadCount(k));
 
-  /** R11: the caller may see this complaint; an unknown one has nothing to show yet. */
+  /**
+   * R11: the caller may see this complaint (or UNAUTHENTICATED / FORBIDDEN), decided by the
+   * shared holder projection as in every subgraph, so the bodies it was forwarded to (R18) read
+   * it too. Once per request and complaint however many fields ask. The complaints of a list
+   * (myComplaints, myNotifications) are authorized together: the projection's cache serves most,
+   * and the slot reads of the rest go out as one `{_id: {$in}}` read (service-kit pointReader).
+   */
+  const authorized = (complaintId: string, ctx: RequestContext) =>
+    ctx.loaders.load('notification.access', complaintId, async (id) => {
+      try {
+        await deps.access.authorize(ctx.identity, id);
+        return true;
+      } catch (err) {
+        // A complaint none of whose events has arrived yet has nothing to show: empty, as
+        // before the projection, rather than refused (re-read only on a refusal).
+        if (ctx.identity && isForbidden(err) && !(await deps.access.holder(id))) return false;
+        throw err;
+      }
+    });
+
+  /** The timeline may be shown: anonymous callers only where a deployment allows it. */
   async function visible(complaintId: string, ctx: RequestContext): Promise<boolean> {
     if (!ctx.identity && deps.anonymousTimeline) return true;
-    const identity = requireIdentity(ctx.identity);
-    const file = await fileOf(complaintId, ctx);
-    if (!file) return false;
-    if (!canSee(identity, file)) throw forbidden('only the complainant and the organizations handling the complaint may see it');
-    return true;
+    return authorized(complaintId, ctx);
   }
 
   async function preferencesOf(key: string): Promise<Preferences> {
@@ -86,10 +107,10 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       timeline: async (complaint, _args, ctx) => ((await visible(complaint.id, ctx)) ? timelineOf(complaint.id, ctx) : []),
       documents: async (complaint, { language }, ctx) => {
         // Documents carry personal data: always a signed-in caller allowed to see the complaint.
-        const identity = requireIdentity(ctx.identity);
+        requireIdentity(ctx.identity);
+        if (!(await authorized(complaint.id, ctx))) return [];
         const file = await fileOf(complaint.id, ctx);
         if (!file) return [];
-        if (!canSee(identity, file)) throw forbidden('only the complainant and the organizations handling the complaint may download its documents');
         const lang = documentLanguage(languageOf(language));
         const expiresAt = Math.floor(Date.now() / 1000) + deps.documents.ttlSeconds;
         const base = deps.documents.baseUrl ?? `http://${ctx.headers.host ?? '127.0.0.1'}`;
