@@ -11,7 +11,7 @@ import { ComplaintFileRepository } from './store/complaint-files';
 import { DeliveryRepository } from './store/delivery-repository';
 import { deliveryRetentionRule } from './store/delivery-retention';
 import { InboxRepository } from './store/inbox-repository';
-import { NOTIFICATION_SLOTS_MIGRATION } from './store/migrations';
+import { NOTIFICATION_HOLDER_MIGRATION, NOTIFICATION_SLOTS_MIGRATION } from './store/migrations';
 import { PreferencesRepository } from './store/preferences-repository';
 import { TimelineRepository } from './store/timeline-repository';
 import type { RequestContext } from './context';
@@ -59,7 +59,8 @@ export function startNotification(config = loadNotificationConfig()): Promise<Ru
     name: 'notification',
     config,
     typeDefs,
-    migrations: [NOTIFICATION_SLOTS_MIGRATION],
+    // Slots first: the holder facts are seeded from the complaint files' slots.
+    migrations: [NOTIFICATION_SLOTS_MIGRATION, NOTIFICATION_HOLDER_MIGRATION],
     async setup({ db, logger, metrics }) {
       const attempts = new Counter({
         name: 'shagym_notification_delivery_attempts_total',

@@ -218,6 +218,15 @@ export class ComplaintAccess {
     this.cache.delete(event.subject);
   }
 
+  /**
+   * Records a fact known otherwise than from its event (a migration seeding the projection from
+   * a service's older store); `itemId` is the event's id, so the event itself adds nothing later.
+   */
+  async remember(complaintId: string, itemId: string, fact: HolderFact, at: Date): Promise<void> {
+    await this.facts.append(listOf(complaintId), itemId, fact, at);
+    this.cache.delete(complaintId);
+  }
+
   /** Who holds the complaint now (R2, R18) and who ever did; null when no event of it was seen. */
   async holder(complaintId: string): Promise<ComplaintHolder | null> {
     const entries = firstOfEach(await this.facts.all(listOf(complaintId)), (e) => e.itemId);

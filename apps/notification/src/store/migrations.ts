@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
-import { dropSecondaryIndexes, hasCollection, type Logger, type Migration } from '@shagym/service-kit';
-import type { ComplaintFact } from '../domain/complaint-file';
+import { ComplaintAccess, dropSecondaryIndexes, hasCollection, type HolderFact, type Logger, type Migration, type SlotDoc } from '@shagym/service-kit';
+import type { ComplaintFact, ComplaintFile } from '../domain/complaint-file';
 import type { InboxMessage, Preferences } from '../domain/messages';
 import type { TimelineEntry } from '../domain/timeline';
 import { ComplaintFileRepository } from './complaint-files';
@@ -115,5 +115,67 @@ export const NOTIFICATION_SLOTS_MIGRATION: Migration = {
     }
     logger.info({ moved }, 'notification data moved to slot lists');
     return moved;
+  },
+};
+
+/** A complaint-file fact as its slot holds it (complaint-files.ts). */
+type FactData = Omit<ComplaintFact, 'id'>;
+
+/** The holder fact a complaint-file fact stands for (complaint-access.ts), or null when none. */
+export function holderFactOf(fact: FactData): HolderFact | null {
+  const p = fact.patch as Partial<ComplaintFile> & { involvedOrganizationIds?: string[] };
+  switch (fact.type) {
+    case 'complaint.submitted': {
+      const key = p.complainant?.recipientKey ?? fact.recipientKey ?? '';
+      if (!p.addresseeOrganizationId) return null;
+      const who = key.startsWith('iin:') ? { iin: key.slice(4) } : key.startsWith('bin:') ? { bin: key.slice(4) } : {};
+      return { kind: 'SUBMITTED', ...who, organizationId: p.addresseeOrganizationId };
+    }
+    case 'complaint.registered':
+      return p.registration ? { kind: 'REGISTERED', organizationId: p.registration.organizationId } : null;
+    case 'complaint.assigned':
+    case 'complaint.reassigned':
+      return p.assignment ? { kind: 'ASSIGNED', organizationId: p.assignment.organizationId, executorOfficialId: p.assignment.executorOfficialId } : null;
+    // Files written before the holder projection kept only [from, to] (forwarded) or [to, from?] (routed).
+    case 'complaint.forwarded': {
+      const [from, to] = p.involvedOrganizationIds ?? [];
+      return from && to ? { kind: 'FORWARDED', fromOrganizationId: from, organizationId: to } : null;
+    }
+    case 'complaint.routed': {
+      const [to] = p.involvedOrganizationIds ?? [];
+      return to ? { kind: 'ROUTED', organizationId: to } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Notification decided access from its complaint files until it used the shared holder
+ * projection (issue 15). A store written before that has files but no holder facts, so its
+ * complaints would be visible to nobody: each file's facts, in their order, seed the projection
+ * under their event ids (a redelivered event then adds nothing). A start-up read of the files.
+ */
+export const NOTIFICATION_HOLDER_MIGRATION: Migration = {
+  id: '2026-12-02-notification-holder-facts',
+  description: 'the holder projection (complaint_party_slots) seeded from the complaint files',
+  async run(conn: Connection) {
+    if (!(await hasCollection(conn, 'complaint_fact_slots'))) return 0;
+    const access = new ComplaintAccess(conn);
+    const byFile = new Map<string, SlotDoc<FactData>[]>();
+    for await (const doc of conn.db!.collection<SlotDoc<FactData>>('complaint_fact_slots').find({ list: { $regex: '^file:' } } as never)) {
+      byFile.set(doc.list, [...(byFile.get(doc.list) ?? []), doc]);
+    }
+    let seeded = 0;
+    for (const [list, docs] of byFile) {
+      const complaintId = list.slice('file:'.length);
+      for (const doc of docs.sort((a, b) => a.n - b.n)) {
+        const fact = holderFactOf(doc.data);
+        if (!fact) continue;
+        await access.remember(complaintId, doc.itemId, fact, doc.at instanceof Date ? doc.at : new Date(doc.data.at));
+        seeded++;
+      }
+    }
+    return seeded;
   },
 };
