@@ -8,9 +8,10 @@ import { isDuplicateKey } from './mongo';
  * only a filter that is exactly `{_id}` from an index; every other filter reads the whole
  * collection. So a list is kept as numbered slots `<list>:<n>` (n = 1, 2, 3, … without gaps),
  * each written once by an insert under its `_id`, and read as point reads:
- *  - the length is found by probing slots (doubling, then halving: O(log n) reads), and a
- *    bounded cache remembers what was found, so a later count reads only the slots after it;
- *  - a page is a batch of point reads of the slots it covers, run concurrently.
+ *  - the length is found by probing slots (countSlots: the next 8 in one read, then
+ *    exponential probes and narrowing, each round one `{_id: {$in}}` read), and a bounded
+ *    cache remembers what was found, so a later count reads only the slots after it;
+ *  - a page is one batched read of the slots it covers (readByIds / pointReader).
  * Exact counts come from the slots, never from `$inc` (which FerretDB can lose).
  */
 
@@ -220,7 +221,8 @@ export class SlotList<D> {
 
   /**
    * Appends the item once: a redelivered item finds its mark and is not appended again. The
-   * mark is written after the slot, so a crash between them leaves a slot without a mark; the
+   * mark is written after the slot (one ordered insert, not atomic on every store), so a crash
+   * between them can leave a slot without a mark; the
    * first append to a list since this process started (a crash is always followed by a start;
    * reads do not count, they may come first) therefore also looks for the item among the
    * list's last `tailCheck` slots. Two writers
