@@ -64,7 +64,9 @@ async function post(agent: Dispatcher, url: string, init: RequestInit): Promise<
   for (const [name, value] of Object.entries(res.headers)) {
     for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
   }
-  return new Response(body, { status: res.statusCode, headers });
+  // A null-body status (204, 304, …) may not carry a body in a Response, even an empty one.
+  const nullBody = res.statusCode === 204 || res.statusCode === 205 || res.statusCode === 304;
+  return new Response(nullBody ? null : body, { status: res.statusCode, headers });
 }
 
 /**

@@ -39,4 +39,16 @@ describe('subgraph requests across a subgraph restart', () => {
     expect(sub.hits()).toBe(1);
     await sub.close();
   });
+
+  it('hands back a subgraph answer without a body (204) as a Response, not an exception', async () => {
+    const server: Server = createServer((_req, res) => {
+      res.statusCode = 204;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const res = await subgraphFetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(204);
+    expect(res.ok).toBe(true);
+    await new Promise((r) => server.close(r));
+  });
 });
