@@ -75,9 +75,16 @@ interface KnownAggregate {
 }
 
 export interface EventLogOptions {
-  /** Bytes of envelopes the aggregate cache may hold (bounded; least recently used go first). */
+  /** Heap bytes the aggregate cache may hold (bounded; least recently used go first; see HEAP_BYTES_PER_ENVELOPE_CHAR). */
   cacheBytes?: number;
 }
+
+/**
+ * What a cached event costs the heap per character of its envelope: the parsed event object
+ * beside the ids, measured roughly (2-byte strings, property overhead). The caches' bounds are
+ * heap bounds: the apps run with a 256 MB old space (package.json shagym.appNodeFlags).
+ */
+export const HEAP_BYTES_PER_ENVELOPE_CHAR = 3;
 
 export class EventLog {
   readonly model: Model<StoredEvent>;
@@ -87,7 +94,7 @@ export class EventLog {
     this.model = conn.model<StoredEvent>('StoredEvent', storedEventSchema);
     this.known = new LRUCache<string, KnownAggregate>({
       maxSize: options.cacheBytes ?? 32 * 1024 * 1024,
-      sizeCalculation: (a) => Math.max(1, a.bytes),
+      sizeCalculation: (a) => Math.max(1, a.bytes * HEAP_BYTES_PER_ENVELOPE_CHAR),
     });
   }
 

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Connection, Model } from 'mongoose';
 import { decodeEvent, type DomainEvent } from '@shagym/contracts';
-import { hasCollection, readSlots, SlotList, type Migration, type SlotDoc } from '@shagym/service-kit';
+import { HEAP_BYTES_PER_ENVELOPE_CHAR, hasCollection, readSlots, SlotList, type Migration, type SlotDoc } from '@shagym/service-kit';
 import { foldCase, type CaseEvent, type ComplaintCase } from '../domain/case';
 
 /** An event of another service the registry learned about the complaint, kept as it came. */
@@ -37,7 +37,7 @@ interface KnownLearned {
  */
 export class CaseRepository {
   private readonly learned: SlotList<LearnedEvent>;
-  private readonly known = new LRUCache<string, KnownLearned>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (k) => Math.max(1, k.bytes) });
+  private readonly known = new LRUCache<string, KnownLearned>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (k) => Math.max(1, k.bytes * HEAP_BYTES_PER_ENVELOPE_CHAR) });
 
   constructor(
     conn: Connection,
