@@ -17,6 +17,7 @@ export * from './parked-messages';
 export * from './http';
 export * from './service';
 export * from './scalars';
+export * from './setting-reuse';
 export * from './organization-projection';
 export * from './identity';
 export * from './complaint-access';

@@ -3,6 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { DomainEvent, LocalizedText } from '@shagym/contracts';
 import type { ConsumerSpec } from './consumer';
 import { hasCollection, type Migration } from './migrations';
+import { SETTING_REUSE_MS } from './setting-reuse';
 import { readPoint, SlotList } from './slots';
 
 /** An organization as the services other than routing know it (from `organization.upserted`). */
@@ -43,13 +44,13 @@ const schema = new Schema<OrganizationDoc>(
  * (key-first): the organizations of a kind in a region, and all of them, are slot lists of
  * organization ids kept beside the documents. Every complaint asks for its body, so what was
  * read is kept for a few seconds: the directory changes rarely, this instance's own upserts
- * refresh it at once, and another instance's are seen within ORGANIZATION_CACHE_TTL_MS.
+ * refresh it at once, and another instance's are seen within SETTING_REUSE_MS.
  */
 export class OrganizationProjection {
   readonly model: Model<OrganizationDoc>;
   private readonly lists: SlotList<null>;
   private any = false;
-  private readonly cache = new LRUCache<string, { org: KnownOrganization | null }>({ max: 5_000, ttl: ORGANIZATION_CACHE_TTL_MS });
+  private readonly cache = new LRUCache<string, { org: KnownOrganization | null }>({ max: 5_000, ttl: SETTING_REUSE_MS });
 
   constructor(conn: Connection) {
     this.model = conn.model<OrganizationDoc>('Organization', schema);
@@ -101,9 +102,6 @@ export class OrganizationProjection {
     return this.any;
   }
 }
-
-/** How long a read organization is reused (see the class comment). */
-export const ORGANIZATION_CACHE_TTL_MS = 5_000;
 
 function toKnown(doc: OrganizationDoc): KnownOrganization {
   return { id: doc._id, code: doc.code, kind: doc.kind, name: doc.name, region: doc.region, acceptsComplaints: doc.acceptsComplaints };

@@ -1,25 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Connection } from 'mongoose';
-import { SlotList } from '@shagym/service-kit';
+import { SETTING_REUSE_MS, SlotList } from '@shagym/service-kit';
 import type { Preferences } from '../domain/messages';
 
 /** A recipient's versions of their preferences: `prefs:<recipientKey>:<n>`. */
 export const preferencesList = (recipientKey: string) => `prefs:${recipientKey}`;
 
-/** How long read preferences are reused by this instance (see PreferencesRepository). */
-export const PREFERENCES_CACHE_TTL_MS = 5_000;
 
 /**
  * A recipient's preferences as insert-only versions in slots (never an update: FerretDB loses
  * concurrent ones); the latest slot wins. Reading it is a count (cached, O(log n) point reads)
  * and one point read, whatever the number of recipients. Every message asks for its
  * recipient's preferences: what was read is kept for a few seconds, this instance's own saves
- * replace it at once, and another instance's are seen within PREFERENCES_CACHE_TTL_MS.
+ * replace it at once, and another instance's are seen within SETTING_REUSE_MS.
  */
 export class PreferencesRepository {
   private readonly versions: SlotList<Preferences>;
-  private readonly cache = new LRUCache<string, { prefs: Preferences | null }>({ max: 20_000, ttl: PREFERENCES_CACHE_TTL_MS });
+  private readonly cache = new LRUCache<string, { prefs: Preferences | null }>({ max: 20_000, ttl: SETTING_REUSE_MS });
 
   constructor(conn: Connection) {
     this.versions = new SlotList<Preferences>(conn, 'preference_slots');

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey, readPoint } from '@shagym/service-kit';
+import { isDuplicateKey, readPoint, SETTING_REUSE_MS } from '@shagym/service-kit';
 import { DEFAULT_POLICY, type RegistrationPolicy } from '../domain/registration-policy';
 
 interface PolicyDoc extends RegistrationPolicy {
@@ -14,9 +14,6 @@ const schema = new Schema<PolicyDoc>(
   { versionKey: false, collection: 'registration_policies' },
 );
 
-/** How long a read policy is reused by this instance (another instance's change is seen within it). */
-export const POLICY_CACHE_TTL_MS = 5_000;
-
 /**
  * Per-organization registration settings (R7); a replace by _id: the last setting wins. Every
  * submitted complaint asks for its body's policy, which a head changes rarely: what was read is
@@ -24,7 +21,7 @@ export const POLICY_CACHE_TTL_MS = 5_000;
  */
 export class PolicyRepository {
   readonly model: Model<PolicyDoc>;
-  private readonly cache = new LRUCache<string, RegistrationPolicy>({ max: 5_000, ttl: POLICY_CACHE_TTL_MS });
+  private readonly cache = new LRUCache<string, RegistrationPolicy>({ max: 5_000, ttl: SETTING_REUSE_MS });
 
   constructor(conn: Connection) {
     this.model = conn.model<PolicyDoc>('RegistrationPolicy', schema);
