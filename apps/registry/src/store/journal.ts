@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { countSlots, dropSecondaryIndexes, hasCollection, isDuplicateKey, MAX_IDS_PER_READ, readByIds, readSlots, type Migration } from '@shagym/service-kit';
+import { countSlots, dropSecondaryIndexes, hasCollection, isDuplicateKey, MAX_IDS_PER_READ, readByIds, readPoint, readSlots, type Migration } from '@shagym/service-kit';
 import { entryHash, GENESIS_HASH, type ChainedEntry, type JournalKind } from '../domain/journal-chain';
 
 /** One document per number, keyed `<journal>:<org>:<year>:<seq>`: inserting it is what takes the number. */
@@ -131,11 +131,15 @@ export class Journal {
    * before per-body marks — by the first mark when that entry is this body's.
    */
   async findByComplaint(journal: JournalKind, complaintId: string, organizationId: string): Promise<JournalEntryDoc | null> {
-    const own = await this.marks.findById(markId(journal, complaintId, organizationId)).lean();
-    if (own) return this.model.findById(own.entryId).lean();
-    const first = await this.marks.findById(markId(journal, complaintId)).lean();
+    // Both marks in one read: most complaints have only the first.
+    const ownId = markId(journal, complaintId, organizationId);
+    const firstId = markId(journal, complaintId);
+    const marks = await readByIds<JournalMarkDoc>(this.marks, [ownId, firstId]);
+    const own = marks.get(ownId);
+    if (own) return readPoint<JournalEntryDoc>(this.model, own.entryId);
+    const first = marks.get(firstId);
     if (!first) return null;
-    const entry = await this.model.findById(first.entryId).lean();
+    const entry = await readPoint<JournalEntryDoc>(this.model, first.entryId);
     return entry?.organizationId === organizationId ? entry : null;
   }
 
